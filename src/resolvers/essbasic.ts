@@ -1,0 +1,39 @@
+/** Resolvers for essbasic (电子签渠道版) actions. */
+import { z } from 'zod';
+import { ChannelCancelMultiFlowSignQRCode } from '../tencent/essbasic.js';
+import { openId, requiredOrConfigured } from './rules.js';
+import { actionResolver } from './run.js';
+
+export const ChannelCancelMultiFlowSignQRCodeInput = z
+  .object({
+    agent: z.object({
+      appId: requiredOrConfigured('agent.appId', 'TENCENT_ESSBASIC_APP_ID'),
+      proxyOrganizationOpenId: openId,
+      proxyOperator: z.object({ openId }),
+    }),
+    qrCodeId: z.string().length(32, 'must be 32 characters'),
+  })
+  .transform((input) => ({
+    Agent: {
+      AppId: input.agent.appId,
+      ProxyOrganizationOpenId: input.agent.proxyOrganizationOpenId,
+      ProxyOperator: { OpenId: input.agent.proxyOperator.openId },
+    },
+    QrCodeId: input.qrCodeId,
+  }));
+
+type Input = z.input<typeof ChannelCancelMultiFlowSignQRCodeInput>;
+/** The GraphQL input: the validated shape, except that `agent.appId` may be left to configuration. */
+export type ChannelCancelMultiFlowSignQRCodeArgs = Omit<Input, 'agent'> & {
+  agent: Omit<Input['agent'], 'appId'> & { appId?: string | null | undefined };
+};
+
+export const channelCancelMultiFlowSignQRCode = actionResolver({
+  action: ChannelCancelMultiFlowSignQRCode,
+  input: ChannelCancelMultiFlowSignQRCodeInput,
+  withDefaults: (input: ChannelCancelMultiFlowSignQRCodeArgs, defaults) => ({
+    ...input,
+    agent: { ...input.agent, appId: input.agent.appId ?? defaults.essbasicAppId },
+  }),
+  success: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+});

@@ -1,0 +1,32 @@
+/** The shape every mutation resolver shares: validate → call Tencent → result or error member. */
+import type { z } from 'zod';
+import type { RequestOf, TencentAction } from '../tencent/action.js';
+import type { RequestDefaults, ResolverContext } from './context.js';
+import { type ErrorResult, failureMapper, type SuccessResult, validationResult } from './results.js';
+
+export interface ActionResolverOptions<A extends TencentAction, Input, Typename extends string> {
+  action: A;
+  /** Checks the GraphQL input against the documented rules and turns it into the wire request. */
+  input: z.ZodType<RequestOf<A>>;
+  /** Fills what the input may leave to configuration, before validation. */
+  withDefaults: (input: Input, defaults: RequestDefaults) => unknown;
+  success: Typename;
+}
+
+export type ActionResolver<Input, Typename extends string> = (
+  input: Input,
+  ctx: ResolverContext,
+) => Promise<SuccessResult<Typename> | ErrorResult>;
+
+export function actionResolver<A extends TencentAction, Input, Typename extends string>(
+  options: ActionResolverOptions<A, Input, Typename>,
+): ActionResolver<Input, Typename> {
+  const { action, input: schema, withDefaults, success } = options;
+  const toError = failureMapper(action);
+  return async (input, ctx) => {
+    const parsed = schema.safeParse(withDefaults(input, ctx.defaults));
+    if (!parsed.success) return validationResult(parsed.error, 'input');
+    const outcome = await ctx.tencent.call(action, parsed.data);
+    return outcome.ok ? { __typename: success, requestId: outcome.requestId } : toError(outcome.failure);
+  };
+}

@@ -1,0 +1,61 @@
+/** GraphQL types and mutations for ess (电子签企业版) actions. */
+import { cancelUserAutoSignEnableUrl } from '../resolvers/ess.js';
+import { CancelUserAutoSignEnableUrl } from '../tencent/ess.js';
+import { builder } from './builder.js';
+import { AutoSignSceneKey, IdCardType } from './enums.js';
+import { resultUnion, successType } from './results.js';
+
+const UserThreeFactorInput = builder.inputType('UserThreeFactorInput', {
+  description: 'A person identified by name and identity document (Tencent’s `UserThreeFactor`).',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Full name; surrounding spaces are trimmed, and it must not be empty.' }),
+    idCardType: t.field({ type: IdCardType, required: true, description: 'The kind of identity document.' }),
+    idCardNumber: t.string({
+      required: true,
+      description:
+        'Document number. ID_CARD and HONGKONG_MACAO_AND_TAIWAN: 18 characters, 17 digits then a digit or X (lower-case x is accepted). HONGKONG_AND_MACAO: 11 characters, H or M then 10 digits.',
+    }),
+  }),
+});
+
+const EssOperatorInput = builder.inputType('EssOperatorInput', {
+  description: 'The employee performing the call (Tencent’s `UserInfo`); needs permission for the auto-sign API.',
+  fields: (t) => ({ userId: t.string({ required: true, description: 'The employee’s e-sign `UserId`.' }) }),
+});
+
+const EssAgentInput = builder.inputType('EssAgentInput', {
+  description: 'A group enterprise acting for one of its sub-enterprises (Tencent’s `Agent`).',
+  fields: (t) => ({
+    proxyOrganizationId: t.string({ required: true, description: 'The sub-enterprise’s organisation id.' }),
+  }),
+});
+
+const CancelUserAutoSignEnableUrlInput = builder.inputType('CancelUserAutoSignEnableUrlInput', {
+  description: 'Which person’s auto-sign enablement link to revoke.',
+  fields: (t) => ({
+    operator: t.field({
+      type: EssOperatorInput,
+      description: 'Who performs the call; defaults to TENCENT_ESS_OPERATOR_USER_ID.',
+    }),
+    sceneKey: t.field({ type: AutoSignSceneKey, required: true, description: 'The scene the link was created for.' }),
+    userInfo: t.field({ type: UserThreeFactorInput, required: true, description: 'The person the link was created for.' }),
+    agent: t.field({ type: EssAgentInput, description: 'Set when a group enterprise acts for a sub-enterprise.' }),
+  }),
+});
+
+const Success = successType(
+  'CancelUserAutoSignEnableUrlSuccess',
+  'The enablement link was revoked; opening it no longer works.',
+);
+
+const Result = resultUnion('CancelUserAutoSignEnableUrlResult', CancelUserAutoSignEnableUrl, Success);
+
+builder.mutationField('cancelUserAutoSignEnableUrl', (t) =>
+  t.field({
+    type: Result,
+    description:
+      'Revokes the link a person would open to enable auto-sign (ess `CancelUserAutoSignEnableUrl`). If the person already completed enablement, the result is `AutoSignAlreadyEnabledError` and the enablement stands.',
+    args: { input: t.arg({ type: CancelUserAutoSignEnableUrlInput, required: true }) },
+    resolve: (_root, { input }, ctx) => cancelUserAutoSignEnableUrl(input, ctx),
+  }),
+);

@@ -1,0 +1,47 @@
+/** The graphql-yoga application: schema, context, GraphiQL and error masking. */
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type YogaLogger } from 'graphql-yoga';
+import type { RequestDefaults, TencentCaller } from '../resolvers/context.js';
+import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
+import { schema } from '../schema/index.js';
+import { cachedGraphiQLRenderer, EXAMPLE_OPERATIONS } from './graphiql.js';
+
+export interface AppOptions {
+  tencent: TencentCaller;
+  defaults: RequestDefaults;
+  mode: ServiceMode;
+  logger?: YogaLogger | boolean;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+export function createApp(options: AppOptions) {
+  const context: GraphQLContext = { tencent: options.tencent, defaults: options.defaults, mode: options.mode };
+  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    logging: options.logger ?? true,
+    context: () => context,
+    graphiql: { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
+    renderGraphiQL: cachedGraphiQLRenderer(),
+    maskedErrors: {
+      // Unexpected faults reach clients as a message with an id; the details go to the log under that id.
+      maskError(error, message) {
+        const masked = maskError(error, message, false);
+        if (masked === error || !(masked instanceof GraphQLError)) return masked;
+        const errorId = randomUUID();
+        yoga.logger.error(`Unexpected error ${errorId}:`, error);
+        return new GraphQLError(`${message} (error id ${errorId})`, {
+          nodes: masked.nodes,
+          source: masked.source,
+          positions: masked.positions,
+          path: masked.path,
+          extensions: { ...masked.extensions, errorId },
+        });
+      },
+    },
+  });
+  return yoga;
+}

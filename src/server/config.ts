@@ -1,0 +1,101 @@
+/**
+ * Configuration from environment variables, read and validated once at
+ * start-up. A bad value stops start-up with a message naming the variable.
+ */
+import { z } from 'zod';
+import { type Credentials, CredentialsError, resolveCredentials } from '../tencent/credentials.js';
+import { ENVIRONMENT_ENDPOINTS, ESIGN_ENVIRONMENTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
+
+const baseUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://127.0.0.1:9100' })
+  .refine((value) => !new URL(value).search && !new URL(value).hash, 'must not have a query or fragment');
+
+const text = z.string().trim().min(1, 'must not be blank');
+
+const Environment = z.object({
+  PORT: integer(0, 65535).default(4000),
+  HOST: text.default('127.0.0.1'),
+  NODE_ENV: z.string().optional(),
+  TENCENT_ESIGN_ENV: z
+    .enum(ESIGN_ENVIRONMENTS, { error: `must be one of: ${ESIGN_ENVIRONMENTS.join(', ')}` })
+    .default('production'),
+  TENCENT_ESS_ENDPOINT: baseUrl.optional(),
+  TENCENT_ESSBASIC_ENDPOINT: baseUrl.optional(),
+  TENCENT_REGION: text.optional(),
+  TENCENT_ESS_OPERATOR_USER_ID: text.optional(),
+  TENCENT_ESSBASIC_APP_ID: text.optional(),
+  TENCENT_RATE_LIMIT_PER_SECOND: integer(0, 100_000).default(20),
+  TENCENT_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+});
+
+/** `sandbox`: no credentials, so the built-in emulator stands in for Tencent. */
+export type Mode = 'sandbox' | EsignEnvironment;
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  mode: Mode;
+  /** Absent in sandbox mode, where the emulator's own credentials are used. */
+  credentials: Credentials | undefined;
+  /** Tencent's endpoints; in sandbox mode replaced by the emulator's address at start-up. */
+  endpoints: Endpoints;
+  region: string | undefined;
+  defaults: { essOperatorUserId: string | undefined; essbasicAppId: string | undefined };
+  rateLimitPerSecond: number;
+  timeoutMs: number;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+}
+
+/** Reads the configuration; throws {@link ConfigError} naming the variable at fault. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string): Config {
+  // An empty variable means "unset", as in most shells' `VAR= npm start`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = Environment.safeParse(present);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describe(parsed.error)}`);
+  const vars = parsed.data;
+
+  let credentials: Credentials | undefined;
+  try {
+    credentials = resolveCredentials(env, home);
+  } catch (error) {
+    if (error instanceof CredentialsError) throw new ConfigError(`Invalid configuration: ${error.message}`);
+    throw error;
+  }
+  const production = vars.NODE_ENV === 'production';
+  if (!credentials && production) {
+    throw new ConfigError(
+      'Refusing to start: NODE_ENV=production but no Tencent credentials (set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or a [default] profile in ~/.tencentcloud/credentials).',
+    );
+  }
+  const environment = ENVIRONMENT_ENDPOINTS[vars.TENCENT_ESIGN_ENV];
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    production,
+    mode: credentials ? vars.TENCENT_ESIGN_ENV : 'sandbox',
+    credentials,
+    endpoints: {
+      ess: vars.TENCENT_ESS_ENDPOINT ?? environment.ess,
+      essbasic: vars.TENCENT_ESSBASIC_ENDPOINT ?? environment.essbasic,
+    },
+    region: vars.TENCENT_REGION,
+    defaults: { essOperatorUserId: vars.TENCENT_ESS_OPERATOR_USER_ID, essbasicAppId: vars.TENCENT_ESSBASIC_APP_ID },
+    rateLimitPerSecond: vars.TENCENT_RATE_LIMIT_PER_SECOND,
+    timeoutMs: vars.TENCENT_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The signed Tencent Cloud API 3.0 client: one keep-alive undici pool per
+ * endpoint, TC3 signing, and reply parsing into a result, a Tencent error or
+ * an upstream failure. It never throws for a call; every outcome is a value.
+ */
+import { Pool } from 'undici';
+import { z } from 'zod';
+import type { ReplyOf, RequestOf, TencentAction } from './action.js';
+import type { Credentials } from './credentials.js';
+import { type Endpoints, SERVICE_VERSIONS, SERVICES, type Service } from './endpoints.js';
+import { Tc3Signer } from './sign.js';
+
+/** Why a call produced no Tencent answer. */
+export type UpstreamReason = 'network' | 'timeout' | 'http-status' | 'bad-reply';
+
+export type TencentFailure =
+  | { kind: 'tencent'; code: string; message: string; requestId: string }
+  | { kind: 'upstream'; reason: UpstreamReason; message: string };
+
+export type TencentOutcome<T> = { ok: true; requestId: string; reply: T } | { ok: false; failure: TencentFailure };
+
+export interface TencentClientOptions {
+  credentials: Credentials;
+  endpoints: Endpoints;
+  region?: string | undefined;
+  timeoutMs: number;
+  /** Keep-alive connections per endpoint. */
+  connections?: number;
+  /** Current time in milliseconds; replaceable so tests can skew the clock. */
+  now?: () => number;
+}
+
+const MAX_REPLY_BYTES = 1024 * 1024;
+
+const Envelope = z.object({
+  Response: z.looseObject({
+    RequestId: z.string(),
+    Error: z.object({ Code: z.string(), Message: z.string() }).optional(),
+  }),
+});
+
+interface Target {
+  pool: Pool;
+  /** Exactly the `Host` header sent, and so signed (`host:port` for a non-default port). */
+  host: string;
+  path: string;
+}
+
+function targetFor(endpoint: string, connections: number): Target {
+  const url = new URL(endpoint);
+  return {
+    pool: new Pool(url.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 }),
+    host: url.host,
+    path: url.pathname || '/',
+  };
+}
+
+function upstream(reason: UpstreamReason, message: string): { ok: false; failure: TencentFailure } {
+  return { ok: false, failure: { kind: 'upstream', reason, message } };
+}
+
+function describeError(error: unknown): { reason: UpstreamReason; detail: string } {
+  const err = error as { name?: string; code?: string; message?: string } | undefined;
+  const code = err?.code ?? err?.name ?? 'error';
+  const timedOut =
+    err?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+  return { reason: timedOut ? 'timeout' : 'network', detail: code };
+}
+
+export class TencentClient {
+  private readonly targets: Record<Service, Target>;
+  private readonly signer: Tc3Signer;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TencentClientOptions) {
+    const connections = options.connections ?? 64;
+    this.targets = Object.fromEntries(
+      SERVICES.map((service) => [service, targetFor(options.endpoints[service], connections)]),
+    ) as Record<Service, Target>;
+    this.signer = new Tc3Signer(options.credentials.secretKey);
+    this.now = options.now ?? Date.now;
+  }
+
+  async call<A extends TencentAction>(action: A, request: RequestOf<A>): Promise<TencentOutcome<ReplyOf<A>>> {
+    const { service, name } = action;
+    const target = this.targets[service];
+    const body = JSON.stringify(request);
+    const timestamp = Math.floor(this.now() / 1000);
+    const signed = { 'content-type': 'application/json', host: target.host, 'x-tc-action': name };
+    const headers: Record<string, string> = {
+      ...signed,
+      'x-tc-timestamp': String(timestamp),
+      'x-tc-version': SERVICE_VERSIONS[service],
+      authorization: this.signer.authorization(
+        { secretId: this.options.credentials.secretId, service, timestamp },
+        { method: 'POST', path: target.path, query: '', headers: signed, payload: body },
+      ),
+    };
+    if (this.options.region) headers['x-tc-region'] = this.options.region;
+    if (this.options.credentials.token) headers['x-tc-token'] = this.options.credentials.token;
+
+    const who = `Tencent e-sign (${service} ${name})`;
+    let status: number;
+    let text: string;
+    try {
+      const res = await target.pool.request({
+        method: 'POST',
+        path: target.path,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+      status = res.statusCode;
+      const length = Number(res.headers['content-length'] ?? 0);
+      if (length > MAX_REPLY_BYTES) {
+        await res.body.dump();
+        return upstream('bad-reply', `${who} sent a reply of ${length} bytes, more than a Tencent reply can be`);
+      }
+      text = await res.body.text();
+    } catch (error) {
+      const { reason, detail } = describeError(error);
+      return reason === 'timeout'
+        ? upstream('timeout', `${who} did not answer within ${this.options.timeoutMs} ms`)
+        : upstream('network', `${who} could not be reached (${detail})`);
+    }
+
+    if (status !== 200) return upstream('http-status', `${who} answered HTTP ${status}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return upstream('bad-reply', `${who} answered with something that is not JSON`);
+    }
+    const envelope = Envelope.safeParse(json);
+    if (!envelope.success) return upstream('bad-reply', `${who} answered JSON that is not a Tencent API reply`);
+    const { RequestId: requestId, Error: error, ...fields } = envelope.data.Response;
+    if (error) return { ok: false, failure: { kind: 'tencent', code: error.Code, message: error.Message, requestId } };
+    const reply = action.reply.safeParse(fields);
+    if (!reply.success) return upstream('bad-reply', `${who} answered without the fields ${name} returns`);
+    return { ok: true, requestId, reply: reply.data as ReplyOf<A> };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.targets).map((target) => target.pool.close()));
+  }
+}
