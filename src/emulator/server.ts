@@ -65,10 +65,11 @@ function send(res: ServerResponse, status: number, body: string, contentType = '
 }
 
 /** Maps a zod failure on the request parameters to Tencent's parameter error codes. */
-function parameterError(error: z.ZodError): ActionResult {
+function parameterError(error: z.ZodError, params: unknown): ActionResult {
   const issue = error.issues[0]!;
   const name = issue.path.join('.');
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  const value = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], params);
+  if (value === undefined) {
     return failure('MissingParameter', `The request is missing a required parameter \`${name}\`.`);
   }
   if (issue.code === 'invalid_value' || issue.code === 'too_small') {
@@ -150,7 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return answer(res, actionName, failure('InvalidParameter', 'The request body is not valid JSON.'));
     }
     const parsed = action.spec.request.safeParse(params);
-    if (!parsed.success) return answer(res, actionName, parameterError(parsed.error));
+    if (!parsed.success) return answer(res, actionName, parameterError(parsed.error, params));
     answer(res, actionName, action.handle(parsed.data, ctx));
   }
 

@@ -29,7 +29,7 @@ export function tencentStyleId(): string {
 }
 
 function personId(p: PersonKey): string {
-  return JSON.stringify([p.sceneKey, p.idCardType, p.idCardNumber.toUpperCase(), p.name]);
+  return JSON.stringify([p.sceneKey, p.idCardType, p.idCardNumber, p.name]);
 }
 
 export class EsignState {

@@ -1,7 +1,7 @@
 /** The graphql-yoga application: schema, context, GraphiQL and error masking. */
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
-import { createYoga, maskError, type YogaLogger } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, maskError, type YogaLogger } from 'graphql-yoga';
 import type { RequestDefaults, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
@@ -29,11 +29,11 @@ export function createApp(options: AppOptions) {
     maskedErrors: {
       // Unexpected faults reach clients as a message with an id; the details go to the log under that id.
       maskError(error, message) {
-        const masked = maskError(error, message, false);
-        if (masked === error || !(masked instanceof GraphQLError)) return masked;
+        const masked = maskError(error, message, false) as GraphQLError;
+        if (masked === error) return masked;
         const errorId = randomUUID();
         yoga.logger.error(`Unexpected error ${errorId}:`, error);
-        return new GraphQLError(`${message} (error id ${errorId})`, {
+        return createGraphQLError(`${message} (error id ${errorId})`, {
           nodes: masked.nodes,
           source: masked.source,
           positions: masked.positions,

@@ -19,7 +19,8 @@ const integer = (min: number, max: number) =>
 
 const baseUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://127.0.0.1:9100' })
-  .refine((value) => !new URL(value).search && !new URL(value).hash, 'must not have a query or fragment');
+  // zod runs this even after the URL check failed, hence the guard.
+  .refine((value) => !URL.canParse(value) || !/[?#]/.test(value), 'must not have a query or fragment');
 
 const text = z.string().trim().min(1, 'must not be blank');
 

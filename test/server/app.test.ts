@@ -1,0 +1,80 @@
+import type { YogaLogger } from 'graphql-yoga';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { EXAMPLE_OPERATIONS } from '../../src/server/graphiql.js';
+import { type RunningService, startService } from '../../src/server/start.js';
+import { EMPTY_HOME, graphql } from '../support/service.js';
+
+describe('sandbox mode (npm start with no credentials)', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false);
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  it('starts the emulator in-process and says so', async () => {
+    expect(service.emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await graphql(service.url, '{ mode }')).data).toEqual({ mode: 'SANDBOX' });
+  });
+
+  it('serves GraphiQL from the bundle, with no CDN, opened on the example operations', async () => {
+    const res = await fetch(service.url, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('<title>Tencent e-sign GraphQL</title>');
+    expect(page).toContain('CancelAutoSignLink');
+    expect(page).not.toMatch(/<script[^>]+src=["']?https?:/i);
+    expect(page).not.toMatch(/<link[^>]+href=["']?https?:/i);
+  });
+
+  it.each([
+    ['CancelAutoSignLink', 'CancelUserAutoSignEnableUrlSuccess', 'AutoSignEnableUrlNotFoundError'],
+    ['CancelQrCode', 'ChannelCancelMultiFlowSignQRCodeSuccess', 'QrCodeInvalidError'],
+  ])('runs the GraphiQL example %s: first a success, then the typed error', async (operation, first, second) => {
+    const run = async () => {
+      const { data, errors } = await graphql(service.url, EXAMPLE_OPERATIONS, undefined, operation);
+      expect(errors).toBeUndefined();
+      return Object.values(data!)[0]!;
+    };
+    expect(await run()).toMatchObject({ __typename: first, requestId: expect.any(String) });
+    expect(await run()).toMatchObject({ __typename: second, code: expect.any(String), message: expect.any(String) });
+  });
+});
+
+describe('unexpected errors', () => {
+  it('are masked with an id that the log carries too', async () => {
+    const logged: unknown[][] = [];
+    const logger: YogaLogger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (...args: unknown[]) => void logged.push(args),
+    };
+    const yoga = createApp({
+      mode: 'SANDBOX',
+      defaults: {},
+      logger,
+      tencent: {
+        call: () => Promise.reject(new Error('database password is hunter2')),
+      },
+    });
+    const res = await yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation { channelCancelMultiFlowSignQRCode(input: {
+          agent: { appId: "a", proxyOrganizationOpenId: "o", proxyOperator: { openId: "p" } }
+          qrCodeId: "${'q'.repeat(32)}" }) { __typename } }`,
+      }),
+    });
+    const body = (await res.json()) as { errors: { message: string; extensions: { errorId: string; code: string } }[] };
+    const [error] = body.errors;
+    expect(error!.message).toMatch(/^Unexpected error\. \(error id [0-9a-f-]{36}\)$/);
+    expect(error!.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) });
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+    expect(JSON.stringify(logged.flat().map(String))).toContain(error!.extensions.errorId);
+  });
+});

@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { EMPTY_HOME } from '../support/service.js';
+
+const credentials = { TENCENTCLOUD_SECRET_ID: 'AKIDCONFIGTEST', TENCENTCLOUD_SECRET_KEY: 'config-test-secret' };
+
+function homeWithProfile(text: string): string {
+  const home = mkdtempSync(join(tmpdir(), 'esign-profile-'));
+  mkdirSync(join(home, '.tencentcloud'));
+  writeFileSync(join(home, '.tencentcloud', 'credentials'), text);
+  return home;
+}
+
+function configError(env: NodeJS.ProcessEnv, home = EMPTY_HOME): string {
+  try {
+    loadConfig(env, home);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs in sandbox mode with the contract defaults when nothing is set', () => {
+    expect(loadConfig({}, EMPTY_HOME)).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      production: false,
+      mode: 'sandbox',
+      credentials: undefined,
+      endpoints: { ess: 'https://ess.tencentcloudapi.com', essbasic: 'https://essbasic.tencentcloudapi.com' },
+      region: undefined,
+      defaults: { essOperatorUserId: undefined, essbasicAppId: undefined },
+      rateLimitPerSecond: 20,
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('uses Tencent production with credentials, and the test environment when asked', () => {
+    expect(loadConfig(credentials, EMPTY_HOME)).toMatchObject({
+      mode: 'production',
+      credentials: { secretId: 'AKIDCONFIGTEST', secretKey: 'config-test-secret' },
+    });
+    expect(loadConfig({ ...credentials, TENCENT_ESIGN_ENV: 'test' }, EMPTY_HOME)).toMatchObject({
+      mode: 'test',
+      endpoints: { ess: 'https://ess.test.ess.tencent.cn', essbasic: 'https://essbasic.test.ess.tencent.cn' },
+    });
+  });
+
+  it('reads every variable of the contract', () => {
+    const config = loadConfig(
+      {
+        ...credentials,
+        TENCENTCLOUD_SESSION_TOKEN: 'tok',
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        TENCENT_ESS_ENDPOINT: 'http://127.0.0.1:9100',
+        TENCENT_ESSBASIC_ENDPOINT: 'http://127.0.0.1:9101/base',
+        TENCENT_REGION: 'ap-guangzhou',
+        TENCENT_ESS_OPERATOR_USER_ID: 'operator',
+        TENCENT_ESSBASIC_APP_ID: 'app',
+        TENCENT_RATE_LIMIT_PER_SECOND: '0',
+        TENCENT_TIMEOUT_MS: '2500',
+      },
+      EMPTY_HOME,
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      credentials: { token: 'tok' },
+      endpoints: { ess: 'http://127.0.0.1:9100', essbasic: 'http://127.0.0.1:9101/base' },
+      region: 'ap-guangzhou',
+      defaults: { essOperatorUserId: 'operator', essbasicAppId: 'app' },
+      rateLimitPerSecond: 0,
+      timeoutMs: 2500,
+    });
+  });
+
+  it('falls back to the [default] profile of ~/.tencentcloud/credentials', () => {
+    const home = homeWithProfile('[other]\nsecret_id = AKIDOTHER\nsecret_key = other\n\n[default]\nsecret_id = AKIDPROFILE\nsecret_key = profile-key\ntoken = profile-token\n');
+    expect(loadConfig({}, home)).toMatchObject({
+      mode: 'production',
+      credentials: { secretId: 'AKIDPROFILE', secretKey: 'profile-key', token: 'profile-token' },
+    });
+    // The environment wins over the profile.
+    expect(loadConfig(credentials, home).credentials).toEqual({
+      secretId: 'AKIDCONFIGTEST',
+      secretKey: 'config-test-secret',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid configuration: PORT: must be a whole number from 0 to 65535$/],
+    [{ PORT: '70000' }, /PORT: must be a whole number/],
+    [{ TENCENT_ESIGN_ENV: 'staging' }, /TENCENT_ESIGN_ENV: must be one of: production, test/],
+    [{ TENCENT_ESS_ENDPOINT: 'ftp://example' }, /TENCENT_ESS_ENDPOINT: must be an http/],
+    [{ TENCENT_ESSBASIC_ENDPOINT: 'not a url' }, /TENCENT_ESSBASIC_ENDPOINT: must be an http/],
+    [{ TENCENT_RATE_LIMIT_PER_SECOND: '-1' }, /TENCENT_RATE_LIMIT_PER_SECOND: must be a whole number/],
+    [{ TENCENT_TIMEOUT_MS: '0' }, /TENCENT_TIMEOUT_MS: must be a whole number from 1/],
+    [{ TENCENT_TIMEOUT_MS: '1.5' }, /TENCENT_TIMEOUT_MS/],
+    [{ TENCENT_REGION: '   ' }, /TENCENT_REGION: must not be blank/],
+    [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, /TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not/],
+    [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(configError(env)).toMatch(message);
+  });
+
+  it('refuses production without credentials, in one line', () => {
+    const message = configError({ NODE_ENV: 'production' });
+    expect(message).toMatch(/^Refusing to start: NODE_ENV=production but no Tencent credentials/);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never repeats a secret in its messages', () => {
+    const message = configError({ ...credentials, TENCENTCLOUD_SESSION_TOKEN: 'session-secret', PORT: 'x' });
+    expect(message).not.toContain('config-test-secret');
+    expect(message).not.toContain('session-secret');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }, EMPTY_HOME)).toMatchObject({
+      port: 4000,
+      mode: 'sandbox',
+    });
+  });
+});
+
+describe('npm start', () => {
+  const run = promisify(execFile);
+  const start = (env: NodeJS.ProcessEnv) =>
+    run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH, HOME: EMPTY_HOME, ...env },
+      timeout: 15_000,
+    });
+
+  it('stops with exit code 1 and a message naming the bad variable', async () => {
+    await expect(start({ PORT: 'nope' })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('PORT: must be a whole number'),
+    });
+  });
+
+  it('refuses NODE_ENV=production without credentials with a one-line reason', async () => {
+    const failure = start({ NODE_ENV: 'production' });
+    await expect(failure).rejects.toMatchObject({ code: 1 });
+    const { stderr } = (await failure.catch((e: { stderr: string }) => e)) as { stderr: string };
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Refusing to start: NODE_ENV=production/)]);
+  });
+});
