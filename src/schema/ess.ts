@@ -3,7 +3,7 @@ import { cancelUserAutoSignEnableUrl } from '../resolvers/ess.js';
 import { CancelUserAutoSignEnableUrl } from '../tencent/ess.js';
 import { builder } from './builder.js';
 import { AutoSignSceneKey, IdCardType } from './enums.js';
-import { resultUnion, successType } from './results.js';
+import { actionMutation } from './results.js';
 
 const UserThreeFactorInput = builder.inputType('UserThreeFactorInput', {
   description: 'A person identified by name and identity document (Tencent’s `UserThreeFactor`).',
@@ -43,19 +43,11 @@ const CancelUserAutoSignEnableUrlInput = builder.inputType('CancelUserAutoSignEn
   }),
 });
 
-const Success = successType(
-  'CancelUserAutoSignEnableUrlSuccess',
-  'The enablement link was revoked; opening it no longer works.',
-);
-
-const Result = resultUnion('CancelUserAutoSignEnableUrlResult', CancelUserAutoSignEnableUrl, Success);
-
-builder.mutationField('cancelUserAutoSignEnableUrl', (t) =>
-  t.field({
-    type: Result,
-    description:
-      'Revokes the link a person would open to enable auto-sign (ess `CancelUserAutoSignEnableUrl`). If the person already completed enablement, the result is `AutoSignAlreadyEnabledError` and the enablement stands.',
-    args: { input: t.arg({ type: CancelUserAutoSignEnableUrlInput, required: true }) },
-    resolve: (_root, { input }, ctx) => cancelUserAutoSignEnableUrl(input, ctx),
-  }),
-);
+actionMutation('cancelUserAutoSignEnableUrl', {
+  action: CancelUserAutoSignEnableUrl,
+  description:
+    'Revokes the link a person would open to enable auto-sign (ess `CancelUserAutoSignEnableUrl`). If the person already completed enablement, the result is `AutoSignAlreadyEnabledError` and the enablement stands.',
+  input: CancelUserAutoSignEnableUrlInput,
+  successDescription: 'The enablement link was revoked; opening it no longer works.',
+  resolve: cancelUserAutoSignEnableUrl,
+});

@@ -2,7 +2,7 @@
 import { channelCancelMultiFlowSignQRCode } from '../resolvers/essbasic.js';
 import { ChannelCancelMultiFlowSignQRCode } from '../tencent/essbasic.js';
 import { builder } from './builder.js';
-import { resultUnion, successType } from './results.js';
+import { actionMutation } from './results.js';
 
 const ChannelProxyOperatorInput = builder.inputType('ChannelProxyOperatorInput', {
   description: 'The employee of the sub-enterprise who acts; must have completed real-name verification.',
@@ -32,19 +32,11 @@ const ChannelCancelMultiFlowSignQRCodeInput = builder.inputType('ChannelCancelMu
   }),
 });
 
-const Success = successType(
-  'ChannelCancelMultiFlowSignQRCodeSuccess',
-  'The QR code was cancelled; scanning it no longer starts a signing flow.',
-);
-
-const Result = resultUnion('ChannelCancelMultiFlowSignQRCodeResult', ChannelCancelMultiFlowSignQRCode, Success);
-
-builder.mutationField('channelCancelMultiFlowSignQRCode', (t) =>
-  t.field({
-    type: Result,
-    description:
-      'Cancels a multi-flow ("one code, many signers") signing QR code that is still valid (essbasic `ChannelCancelMultiFlowSignQRCode`). A code already cancelled or expired gives `QrCodeInvalidError`.',
-    args: { input: t.arg({ type: ChannelCancelMultiFlowSignQRCodeInput, required: true }) },
-    resolve: (_root, { input }, ctx) => channelCancelMultiFlowSignQRCode(input, ctx),
-  }),
-);
+actionMutation('channelCancelMultiFlowSignQRCode', {
+  action: ChannelCancelMultiFlowSignQRCode,
+  description:
+    'Cancels a multi-flow ("one code, many signers") signing QR code that is still valid (essbasic `ChannelCancelMultiFlowSignQRCode`). A code already cancelled or expired gives `QrCodeInvalidError`.',
+  input: ChannelCancelMultiFlowSignQRCodeInput,
+  successDescription: 'The QR code was cancelled; scanning it no longer starts a signing flow.',
+  resolve: channelCancelMultiFlowSignQRCode,
+});

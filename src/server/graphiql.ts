@@ -3,6 +3,16 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import { DEMO } from '../emulator/seed.js';
 
+/** What a frontend selects from a result union: the success, then errors from specific to general. */
+const selection = (success: string) => `{
+    __typename
+    ... on ${success} { requestId }
+    ... on TencentError { code requestId }
+    ... on ValidationError { issues { path message } }
+    ... on RateLimitedError { retryAfterSeconds }
+    ... on Error { message }
+  }`;
+
 export const EXAMPLE_OPERATIONS = `# Tencent e-sign through GraphQL. In sandbox mode these run against the built-in
 # emulator's demo records: the first run of each succeeds, a second run shows the
 # typed error for a link or QR code that no longer exists. Press ▶ and pick one.
@@ -12,14 +22,7 @@ mutation CancelAutoSignLink {
     operator: { userId: "${DEMO.essOperatorUserId}" }
     sceneKey: ${DEMO.sceneKey}
     userInfo: { name: "${DEMO.pendingUser.name}", idCardType: ${DEMO.pendingUser.idCardType}, idCardNumber: "${DEMO.pendingUser.idCardNumber}" }
-  }) {
-    __typename
-    ... on CancelUserAutoSignEnableUrlSuccess { requestId }
-    ... on TencentError { code requestId }
-    ... on ValidationError { issues { path message } }
-    ... on RateLimitedError { retryAfterSeconds }
-    ... on Error { message }
-  }
+  }) ${selection('CancelUserAutoSignEnableUrlSuccess')}
 }
 
 mutation CancelQrCode {
@@ -30,14 +33,7 @@ mutation CancelQrCode {
       proxyOperator: { openId: "${DEMO.proxyOperatorOpenId}" }
     }
     qrCodeId: "${DEMO.qrCodeId}"
-  }) {
-    __typename
-    ... on ChannelCancelMultiFlowSignQRCodeSuccess { requestId }
-    ... on TencentError { code requestId }
-    ... on ValidationError { issues { path message } }
-    ... on RateLimitedError { retryAfterSeconds }
-    ... on Error { message }
-  }
+  }) ${selection('ChannelCancelMultiFlowSignQRCodeSuccess')}
 }
 `;
 
