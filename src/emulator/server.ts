@@ -14,6 +14,7 @@ import { type ActionContext, EMULATED_ACTIONS } from './actions.js';
 import { SignatureVerifier } from './auth.js';
 import { type Fault, FaultPlan, FaultSpec } from './faults.js';
 import { type ActionResult, envelope, failure } from './replies.js';
+import { PerSecondLimit } from './rate-limit.js';
 import { seedDemo } from './seed.js';
 import { EsignState } from './state.js';
 
@@ -26,6 +27,8 @@ export interface EmulatorOptions {
   port?: number;
   /** Start with the demo records of sandbox mode. */
   seed?: boolean;
+  /** Calls per second per action before `RequestLimitExceeded` (Tencent's default: 20); 0 turns it off. */
+  rateLimitPerSecond?: number;
   now?: () => number;
 }
 
@@ -59,10 +62,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
 
 /** Maps a zod failure on the request parameters to Tencent's parameter error codes. */
 function parameterError(error: z.ZodError, params: unknown): ActionResult {
@@ -84,8 +83,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = new EsignState(now);
   if (options.seed) seedDemo(state);
   const faults = new FaultPlan();
+  const limit = new PerSecondLimit(options.rateLimitPerSecond ?? 20, now);
   const calls: CallRecord[] = [];
   const ctx: ActionContext = { state, baseUrl: '' };
+
+  // The Date header follows the emulator's clock, so clients can measure their offset from it.
+  function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      date: new Date(now()).toUTCString(),
+    });
+    res.end(body);
+  }
 
   function record(action: string, code: string | null): void {
     if (calls.length >= MAX_CALL_RECORDS) calls.shift();
@@ -140,6 +150,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       service: action.spec.service,
     });
     if (authError) return answer(res, actionName, { ok: false, error: authError });
+    if (!limit.admit(actionName)) {
+      return answer(res, actionName, failure('RequestLimitExceeded', '请求的次数超过了频率限制。'));
+    }
 
     const fault = faults.take(actionName);
     if (fault && (await applyFault(fault, res, actionName))) return;

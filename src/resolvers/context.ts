@@ -1,10 +1,6 @@
-import type { ReplyOf, RequestOf, TencentAction } from '../tencent/action.js';
-import type { TencentOutcome } from '../tencent/client.js';
+import type { TencentCaller } from '../tencent/client.js';
 
-/** Anything that performs a Tencent call: the client itself, or a wrapper around it. */
-export interface TencentCaller {
-  call<A extends TencentAction>(action: A, request: RequestOf<A>): Promise<TencentOutcome<ReplyOf<A>>>;
-}
+export type { TencentCaller };
 
 /** Values used when an input leaves them out. */
 export interface RequestDefaults {
@@ -15,4 +11,6 @@ export interface RequestDefaults {
 export interface ResolverContext {
   tencent: TencentCaller;
   defaults: RequestDefaults;
+  /** The result types this request produced, for plugins that act on outcomes (idempotency). */
+  outcomes?: string[];
 }

@@ -137,6 +137,9 @@ export function tencentErrorTypesOf(action: TencentAction): TencentErrorTypename
   ).map((type) => type.typename);
 }
 
+const OUTCOME_UNKNOWN =
+  'Whether Tencent carried out the cancel is unknown; repeating it is safe (a cancel that already took effect answers with its documented not-found or invalid error).';
+
 /** Tencent's per-second limits reset each second. */
 const RATE_LIMIT_RETRY_AFTER_SECONDS = 1;
 
@@ -145,13 +148,23 @@ export function failureMapper(action: TencentAction): (failure: TencentFailure) 
   const allowed = new Set(tencentErrorTypesOf(action));
   const candidates = TENCENT_ERROR_TYPES.filter((t: TencentErrorType) => allowed.has(t.typename as TencentErrorTypename));
   return (failure) => {
-    if (failure.kind === 'upstream') return { __typename: 'UpstreamUnavailableError', message: failure.message };
-    const { code, message, requestId } = failure;
-    if (code.startsWith('RequestLimitExceeded')) {
-      return { __typename: 'RateLimitedError', message, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS };
+    switch (failure.kind) {
+      case 'upstream':
+        return {
+          __typename: 'UpstreamUnavailableError',
+          message: failure.outcomeUnknown ? `${failure.message}. ${OUTCOME_UNKNOWN}` : `${failure.message}.`,
+        };
+      case 'rate-limited':
+        return { __typename: 'RateLimitedError', message: failure.message, retryAfterSeconds: failure.retryAfterSeconds };
+      case 'tencent': {
+        const { code, message, requestId } = failure;
+        if (code.startsWith('RequestLimitExceeded')) {
+          return { __typename: 'RateLimitedError', message, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS };
+        }
+        const type = candidates.find((t) => matches(t, code));
+        return { __typename: type?.typename ?? 'TencentApiError', message, code, requestId };
+      }
     }
-    const type = candidates.find((t) => matches(t, code));
-    return { __typename: type?.typename ?? 'TencentApiError', message, code, requestId };
   };
 }
 

@@ -23,10 +23,15 @@ export function actionResolver<A extends TencentAction, Input, Typename extends 
 ): ActionResolver<Input, Typename> {
   const { action, input: schema, withDefaults, success } = options;
   const toError = failureMapper(action);
-  return async (input, ctx) => {
+  const resolve: ActionResolver<Input, Typename> = async (input, ctx) => {
     const parsed = schema.safeParse(withDefaults(input, ctx.defaults));
     if (!parsed.success) return validationResult(parsed.error, 'input');
     const outcome = await ctx.tencent.call(action, parsed.data);
     return outcome.ok ? { __typename: success, requestId: outcome.requestId } : toError(outcome.failure);
+  };
+  return async (input, ctx) => {
+    const result = await resolve(input, ctx);
+    ctx.outcomes?.push(result.__typename);
+    return result;
   };
 }

@@ -1,7 +1,7 @@
 /** The graphql-yoga application: schema, context, GraphiQL and error masking. */
 import { randomUUID } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
-import { createGraphQLError, createYoga, maskError, type YogaLogger } from 'graphql-yoga';
+import { createGraphQLError, createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { RequestDefaults, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
@@ -12,18 +12,20 @@ export interface AppOptions {
   defaults: RequestDefaults;
   mode: ServiceMode;
   logger?: YogaLogger | boolean;
+  plugins?: Plugin[];
 }
 
 export const GRAPHQL_PATH = '/graphql';
 
 export function createApp(options: AppOptions) {
-  const context: GraphQLContext = { tencent: options.tencent, defaults: options.defaults, mode: options.mode };
+  const shared = { tencent: options.tencent, defaults: options.defaults, mode: options.mode };
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     logging: options.logger ?? true,
-    context: () => context,
+    context: (): GraphQLContext => ({ ...shared, outcomes: [] }),
+    plugins: options.plugins ?? [],
     graphiql: { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
     renderGraphiQL: cachedGraphiQLRenderer(),
     maskedErrors: {

@@ -38,6 +38,16 @@ const Environment = z.object({
   TENCENT_ESSBASIC_APP_ID: text.optional(),
   TENCENT_RATE_LIMIT_PER_SECOND: integer(0, 100_000).default(20),
   TENCENT_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+  TENCENT_RATE_LIMIT_MAX_WAIT_MS: integer(0, 600_000).default(5_000),
+  TENCENT_RATE_LIMIT_QUEUE: integer(0, 100_000).default(200),
+  TENCENT_RETRY_ATTEMPTS: integer(1, 10).default(3),
+  TENCENT_BREAKER_FAILURES: integer(1, 1_000).default(5),
+  TENCENT_BREAKER_COOLDOWN_MS: integer(100, 3_600_000).default(10_000),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
+    .optional(),
+  IDEMPOTENCY_TTL_SECONDS: integer(1, 7 * 86_400).default(86_400),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
 });
 
 /** `sandbox`: no credentials, so the built-in emulator stands in for Tencent. */
@@ -56,6 +66,17 @@ export interface Config {
   defaults: { essOperatorUserId: string | undefined; essbasicAppId: string | undefined };
   rateLimitPerSecond: number;
   timeoutMs: number;
+  reliability: {
+    rateLimitMaxWaitMs: number;
+    rateLimitQueue: number;
+    retryAttempts: number;
+    breakerFailures: number;
+    breakerCooldownMs: number;
+  };
+  /** Shared limiter budget and idempotency records across replicas; in memory when absent. */
+  redisUrl: string | undefined;
+  idempotencyTtlSeconds: number;
+  shutdownTimeoutMs: number;
 }
 
 function describe(error: z.ZodError): string {
@@ -98,5 +119,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
     defaults: { essOperatorUserId: vars.TENCENT_ESS_OPERATOR_USER_ID, essbasicAppId: vars.TENCENT_ESSBASIC_APP_ID },
     rateLimitPerSecond: vars.TENCENT_RATE_LIMIT_PER_SECOND,
     timeoutMs: vars.TENCENT_TIMEOUT_MS,
+    reliability: {
+      rateLimitMaxWaitMs: vars.TENCENT_RATE_LIMIT_MAX_WAIT_MS,
+      rateLimitQueue: vars.TENCENT_RATE_LIMIT_QUEUE,
+      retryAttempts: vars.TENCENT_RETRY_ATTEMPTS,
+      breakerFailures: vars.TENCENT_BREAKER_FAILURES,
+      breakerCooldownMs: vars.TENCENT_BREAKER_COOLDOWN_MS,
+    },
+    redisUrl: vars.REDIS_URL,
+    idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
   };
 }

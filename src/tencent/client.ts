@@ -11,13 +11,21 @@ import { type Endpoints, SERVICE_VERSIONS, SERVICES, type Service } from './endp
 import { Tc3Signer } from './sign.js';
 
 /** Why a call produced no Tencent answer. */
-export type UpstreamReason = 'network' | 'timeout' | 'http-status' | 'bad-reply';
+export type UpstreamReason = 'network' | 'timeout' | 'http-status' | 'bad-reply' | 'circuit-open';
 
 export type TencentFailure =
   | { kind: 'tencent'; code: string; message: string; requestId: string }
-  | { kind: 'upstream'; reason: UpstreamReason; message: string };
+  /** `outcomeUnknown`: the request may have reached Tencent and taken effect. */
+  | { kind: 'upstream'; reason: UpstreamReason; message: string; outcomeUnknown: boolean }
+  /** Not sent because the per-second budget for the action is spent. */
+  | { kind: 'rate-limited'; message: string; retryAfterSeconds: number };
 
 export type TencentOutcome<T> = { ok: true; requestId: string; reply: T } | { ok: false; failure: TencentFailure };
+
+/** Anything that performs a Tencent call: the client itself, or a wrapper adding a policy around it. */
+export interface TencentCaller {
+  call<A extends TencentAction>(action: A, request: RequestOf<A>): Promise<TencentOutcome<ReplyOf<A>>>;
+}
 
 export interface TencentClientOptions {
   credentials: Credentials;
@@ -55,19 +63,32 @@ function targetFor(endpoint: string, connections: number): Target {
   };
 }
 
-function upstream(reason: UpstreamReason, message: string): { ok: false; failure: TencentFailure } {
-  return { ok: false, failure: { kind: 'upstream', reason, message } };
+function upstream(reason: UpstreamReason, message: string, outcomeUnknown = true): { ok: false; failure: TencentFailure } {
+  return { ok: false, failure: { kind: 'upstream', reason, message, outcomeUnknown } };
 }
 
-function describeError(error: unknown): { reason: UpstreamReason; detail: string } {
+/** Errors raised while connecting: the request was never written, so it cannot have taken effect. */
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function describeError(error: unknown): { reason: UpstreamReason; detail: string; sent: boolean } {
   const err = error as { name?: string; code?: string; message?: string } | undefined;
   const code = err?.code ?? err?.name ?? 'error';
   const timedOut =
     err?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-  return { reason: timedOut ? 'timeout' : 'network', detail: code };
+  return { reason: timedOut ? 'timeout' : 'network', detail: code, sent: !CONNECT_ERRORS.has(code) };
 }
 
-export class TencentClient {
+/** Tencent refuses signatures more than five minutes off; past this offset the client corrects its clock. */
+const CLOCK_CORRECTION_THRESHOLD_MS = 60_000;
+
+export class TencentClient implements TencentCaller {
   private readonly targets: Record<Service, Target>;
   private readonly signer: Tc3Signer;
   private readonly now: () => number;
@@ -81,11 +102,30 @@ export class TencentClient {
     this.now = options.now ?? Date.now;
   }
 
+  /** Milliseconds added to the local clock when signing, measured from Tencent's `Date` header. */
+  clockOffsetMs = 0;
+
   async call<A extends TencentAction>(action: A, request: RequestOf<A>): Promise<TencentOutcome<ReplyOf<A>>> {
+    const body = JSON.stringify(request);
+    const first = await this.send(action, body);
+    // A refused timestamp means nothing was done: measure the offset from the reply's Date and sign again, once.
+    if (first.outcome.ok || first.outcome.failure.kind !== 'tencent') return first.outcome;
+    if (first.outcome.failure.code !== 'AuthFailure.SignatureExpire' || first.serverTime === undefined) return first.outcome;
+    const offset = first.serverTime - this.now();
+    if (Math.abs(offset - this.clockOffsetMs) < CLOCK_CORRECTION_THRESHOLD_MS) return first.outcome;
+    this.clockOffsetMs = offset;
+    return (await this.send(action, body)).outcome;
+  }
+
+  private async send<A extends TencentAction>(
+    action: A,
+    body: string,
+  ): Promise<{ outcome: TencentOutcome<ReplyOf<A>>; serverTime?: number }> {
+    const outcome = (value: TencentOutcome<ReplyOf<A>>, serverTime?: number) =>
+      serverTime === undefined || Number.isNaN(serverTime) ? { outcome: value } : { outcome: value, serverTime };
     const { service, name } = action;
     const target = this.targets[service];
-    const body = JSON.stringify(request);
-    const timestamp = Math.floor(this.now() / 1000);
+    const timestamp = Math.floor((this.now() + this.clockOffsetMs) / 1000);
     const signed = { 'content-type': 'application/json', host: target.host, 'x-tc-action': name };
     const headers: Record<string, string> = {
       ...signed,
@@ -102,6 +142,7 @@ export class TencentClient {
     const who = `Tencent e-sign (${service} ${name})`;
     let status: number;
     let text: string;
+    let serverTime: number | undefined;
     try {
       const res = await target.pool.request({
         method: 'POST',
@@ -113,33 +154,40 @@ export class TencentClient {
         bodyTimeout: this.options.timeoutMs,
       });
       status = res.statusCode;
+      const date = res.headers.date;
+      if (typeof date === 'string') serverTime = Date.parse(date);
       const length = Number(res.headers['content-length'] ?? 0);
       if (length > MAX_REPLY_BYTES) {
         await res.body.dump();
-        return upstream('bad-reply', `${who} sent a reply of ${length} bytes, more than a Tencent reply can be`);
+        return outcome(upstream('bad-reply', `${who} sent a reply of ${length} bytes, more than a Tencent reply can be`));
       }
       text = await res.body.text();
     } catch (error) {
-      const { reason, detail } = describeError(error);
-      return reason === 'timeout'
-        ? upstream('timeout', `${who} did not answer within ${this.options.timeoutMs} ms`)
-        : upstream('network', `${who} could not be reached (${detail})`);
+      const { reason, detail, sent } = describeError(error);
+      return outcome(
+        reason === 'timeout'
+          ? upstream('timeout', `${who} did not answer within ${this.options.timeoutMs} ms`)
+          : upstream('network', `${who} could not be reached (${detail})`, sent),
+      );
     }
 
-    if (status !== 200) return upstream('http-status', `${who} answered HTTP ${status}`);
+    if (status !== 200) return outcome(upstream('http-status', `${who} answered HTTP ${status}`));
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return upstream('bad-reply', `${who} answered with something that is not JSON`);
+      return outcome(upstream('bad-reply', `${who} answered with something that is not JSON`));
     }
     const envelope = Envelope.safeParse(json);
-    if (!envelope.success) return upstream('bad-reply', `${who} answered JSON that is not a Tencent API reply`);
+    if (!envelope.success) return outcome(upstream('bad-reply', `${who} answered JSON that is not a Tencent API reply`));
     const { RequestId: requestId, Error: error, ...fields } = envelope.data.Response;
-    if (error) return { ok: false, failure: { kind: 'tencent', code: error.Code, message: error.Message, requestId } };
+    if (error) {
+      const failure = { kind: 'tencent', code: error.Code, message: error.Message, requestId } as const;
+      return outcome({ ok: false, failure }, serverTime);
+    }
     const reply = action.reply.safeParse(fields);
-    if (!reply.success) return upstream('bad-reply', `${who} answered without the fields ${name} returns`);
-    return { ok: true, requestId, reply: reply.data as ReplyOf<A> };
+    if (!reply.success) return outcome(upstream('bad-reply', `${who} answered without the fields ${name} returns`));
+    return outcome({ ok: true, requestId, reply: reply.data as ReplyOf<A> });
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,16 @@ describe('loadConfig', () => {
       defaults: { essOperatorUserId: undefined, essbasicAppId: undefined },
       rateLimitPerSecond: 20,
       timeoutMs: 10_000,
+      reliability: {
+        rateLimitMaxWaitMs: 5_000,
+        rateLimitQueue: 200,
+        retryAttempts: 3,
+        breakerFailures: 5,
+        breakerCooldownMs: 10_000,
+      },
+      redisUrl: undefined,
+      idempotencyTtlSeconds: 86_400,
+      shutdownTimeoutMs: 10_000,
     });
   });
 
@@ -67,6 +77,14 @@ describe('loadConfig', () => {
         TENCENT_ESSBASIC_APP_ID: 'app',
         TENCENT_RATE_LIMIT_PER_SECOND: '0',
         TENCENT_TIMEOUT_MS: '2500',
+        TENCENT_RATE_LIMIT_MAX_WAIT_MS: '100',
+        TENCENT_RATE_LIMIT_QUEUE: '7',
+        TENCENT_RETRY_ATTEMPTS: '1',
+        TENCENT_BREAKER_FAILURES: '2',
+        TENCENT_BREAKER_COOLDOWN_MS: '500',
+        REDIS_URL: 'redis://127.0.0.1:6390/2',
+        IDEMPOTENCY_TTL_SECONDS: '60',
+        SHUTDOWN_TIMEOUT_MS: '0',
       },
       EMPTY_HOME,
     );
@@ -79,6 +97,16 @@ describe('loadConfig', () => {
       defaults: { essOperatorUserId: 'operator', essbasicAppId: 'app' },
       rateLimitPerSecond: 0,
       timeoutMs: 2500,
+      reliability: {
+        rateLimitMaxWaitMs: 100,
+        rateLimitQueue: 7,
+        retryAttempts: 1,
+        breakerFailures: 2,
+        breakerCooldownMs: 500,
+      },
+      redisUrl: 'redis://127.0.0.1:6390/2',
+      idempotencyTtlSeconds: 60,
+      shutdownTimeoutMs: 0,
     });
   });
 
@@ -105,6 +133,10 @@ describe('loadConfig', () => {
     [{ TENCENT_TIMEOUT_MS: '0' }, /TENCENT_TIMEOUT_MS: must be a whole number from 1/],
     [{ TENCENT_TIMEOUT_MS: '1.5' }, /TENCENT_TIMEOUT_MS/],
     [{ TENCENT_REGION: '   ' }, /TENCENT_REGION: must not be blank/],
+    [{ TENCENT_RETRY_ATTEMPTS: '0' }, /TENCENT_RETRY_ATTEMPTS: must be a whole number from 1 to 10/],
+    [{ TENCENT_BREAKER_COOLDOWN_MS: '10' }, /TENCENT_BREAKER_COOLDOWN_MS/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /SHUTDOWN_TIMEOUT_MS/],
     [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, /TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not/],
     [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/],
   ])('refuses %j naming the variable', (env, message) => {

@@ -1,0 +1,76 @@
+/**
+ * `Idempotency-Key`: the same key with the same operation and variables
+ * answers the first result without calling Tencent again; the same key with
+ * a different request is refused; concurrent duplicates wait for the first.
+ */
+import { createHash } from 'node:crypto';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { ResolverContext } from '../../resolvers/context.js';
+import type { IdempotencyStore } from './store.js';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+/** Results that mean nothing was done (or it is unknown): a repeat with the key must try again, not replay. */
+const NOT_SETTLED = new Set(['RateLimitedError', 'UpstreamUnavailableError']);
+
+const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** JSON with object keys sorted, so the same variables in another order are the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const refusal = (message: string, code: string, status: number) => ({
+  errors: [createGraphQLError(message, { extensions: { code, http: { status } } })],
+});
+
+export function useIdempotency(store: IdempotencyStore): Plugin {
+  return {
+    onParams({ request, params, paramsHandler, setParamsHandler }) {
+      const key = request.headers.get(IDEMPOTENCY_HEADER);
+      if (key === null) return;
+      setParamsHandler(async (payload) => {
+        if (!VALID_KEY.test(key)) {
+          return refusal('Idempotency-Key must be 1–255 visible ASCII characters.', 'BAD_IDEMPOTENCY_KEY', 400);
+        }
+        const fingerprint = createHash('sha256')
+          .update(canonical([params.query ?? null, params.operationName ?? null, params.variables ?? null]))
+          .digest('hex');
+        const claim = await store.claim(key, fingerprint);
+        switch (claim.state) {
+          case 'conflict':
+            return refusal(
+              'This Idempotency-Key was already used for a different operation or variables; use a new key.',
+              'IDEMPOTENCY_KEY_REUSED',
+              422,
+            );
+          case 'busy':
+            return refusal('A request with this Idempotency-Key is still running; retry shortly.', 'IDEMPOTENCY_KEY_IN_USE', 409);
+          case 'replay':
+            return { ...claim.result, extensions: { ...claim.result.extensions, idempotentReplay: true } };
+          case 'new':
+            break;
+        }
+        let result: Awaited<ReturnType<typeof paramsHandler>>;
+        try {
+          result = await paramsHandler(payload);
+        } catch (error) {
+          await store.release(key);
+          throw error;
+        }
+        const outcomes = (payload.context as Pick<ResolverContext, 'outcomes'>).outcomes ?? [];
+        if (Symbol.asyncIterator in result || result.errors?.length || outcomes.some((o) => NOT_SETTLED.has(o))) {
+          await store.release(key);
+        } else {
+          await store.complete(key, fingerprint, result);
+        }
+        return result;
+      });
+    },
+  };
+}
