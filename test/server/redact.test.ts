@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { maskIdNumber, maskName, redact, SECRET_PLACEHOLDER } from '../../src/server/redact.js';
+
+describe('redact', () => {
+  it('keeps the first and last two characters of an ID number', () => {
+    expect(maskIdNumber('610000000000000000')).toBe('61**************00');
+    expect(maskIdNumber('A123')).toBe('****');
+  });
+
+  it('keeps the first character of a name, counting characters not code units', () => {
+    expect(maskName('小明')).toBe('小*');
+    expect(maskName('𠮷野家')).toBe('𠮷**');
+    expect(maskName('X')).toBe('*');
+  });
+
+  it('masks personal data and secrets at any depth, whatever the key spelling', () => {
+    const input = {
+      input: { name: '小明', idCardNumber: '610000000000000000', sceneKey: 'E_PRESCRIPTION_AUTO_SIGN' },
+      request: { UserInfo: { Name: '小强', IdCardNumber: '110101199003074514' } },
+      headers: { authorization: 'Bearer abc.def', 'x-api-key': 'k-123', 'x-tc-token': 'tok' },
+      credentials: { secretId: 'AKIDxyz', secretKey: 'sk' },
+      list: [{ user_name: '小红' }],
+    };
+    const out = redact(input);
+    expect(out.input).toEqual({ name: '小*', idCardNumber: '61**************00', sceneKey: 'E_PRESCRIPTION_AUTO_SIGN' });
+    expect(out.request.UserInfo).toEqual({ Name: '小*', IdCardNumber: '11**************14' });
+    expect(out.headers).toEqual({ authorization: SECRET_PLACEHOLDER, 'x-api-key': SECRET_PLACEHOLDER, 'x-tc-token': SECRET_PLACEHOLDER });
+    expect(out.credentials).toEqual({ secretId: SECRET_PLACEHOLDER, secretKey: SECRET_PLACEHOLDER });
+    expect(out.list).toEqual([{ user_name: '小*' }]);
+    expect(JSON.stringify(out)).not.toMatch(/610000000000000000|Bearer|AKIDxyz/);
+    expect(input.input.name).toBe('小明');
+  });
+
+  it('survives cycles', () => {
+    const node: Record<string, unknown> = { idNumber: '610000000000000000' };
+    node.self = node;
+    expect(redact(node)).toEqual({ idNumber: '61**************00', self: '[circular]' });
+  });
+});
