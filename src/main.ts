@@ -26,8 +26,15 @@ if (service.emulator) {
 }
 console.log(`GraphQL endpoint and GraphiQL: ${browserUrl}`);
 
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) {
+      console.error(`${signal} again: exiting without waiting for in-flight requests.`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: no new requests; finishing in-flight ones (up to ${config.shutdownTimeoutMs} ms).`);
     void service.close().then(() => process.exit(0));
   });
 }

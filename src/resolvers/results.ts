@@ -140,6 +140,8 @@ export function tencentErrorTypesOf(action: TencentAction): TencentErrorTypename
 const OUTCOME_UNKNOWN =
   'Whether Tencent carried out the cancel is unknown; repeating it is safe (a cancel that already took effect answers with its documented not-found or invalid error).';
 
+const NOT_SENT = 'The request did not reach Tencent, so nothing was done; it can be repeated.';
+
 /** Tencent's per-second limits reset each second. */
 const RATE_LIMIT_RETRY_AFTER_SECONDS = 1;
 
@@ -152,7 +154,7 @@ export function failureMapper(action: TencentAction): (failure: TencentFailure) 
       case 'upstream':
         return {
           __typename: 'UpstreamUnavailableError',
-          message: failure.outcomeUnknown ? `${failure.message}. ${OUTCOME_UNKNOWN}` : `${failure.message}.`,
+          message: `${failure.message}. ${failure.outcomeUnknown ? OUTCOME_UNKNOWN : NOT_SENT}`,
         };
       case 'rate-limited':
         return { __typename: 'RateLimitedError', message: failure.message, retryAfterSeconds: failure.retryAfterSeconds };

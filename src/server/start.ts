@@ -1,12 +1,23 @@
-/** Wires configuration, the Tencent client (or the sandbox emulator) and the yoga app into a listening server. */
+/**
+ * Wires configuration, the Tencent client (or the sandbox emulator), the
+ * reliability policies, shared state in Redis and the yoga app into a
+ * listening server that shuts down gracefully.
+ */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { YogaLogger } from 'graphql-yoga';
 import { DEFAULT_EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../emulator/server.js';
 import type { ServiceMode } from '../schema/builder.js';
 import { TencentClient } from '../tencent/client.js';
+import { SERVICES } from '../tencent/endpoints.js';
 import { createApp, GRAPHQL_PATH } from './app.js';
 import type { Config } from './config.js';
+import { useHealth } from './health.js';
+import { MemoryIdempotencyStore } from './idempotency/memory-store.js';
+import { useIdempotency } from './idempotency/plugin.js';
+import { RedisIdempotencyStore } from './idempotency/redis-store.js';
+import { connectRedis, type RedisHealth, redisHealth, waitForRedis } from './redis.js';
+import { longestCallMs, reliableCaller } from './reliability.js';
 
 export interface RunningService {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
@@ -14,19 +25,63 @@ export interface RunningService {
   mode: ServiceMode;
   /** The in-process emulator in sandbox mode. */
   emulator: Emulator | undefined;
+  /** Stops accepting, lets in-flight requests finish (up to `SHUTDOWN_TIMEOUT_MS`), then releases everything. */
   close(): Promise<void>;
 }
 
+const REDIS_STARTUP_WAIT_MS = 2_000;
+/** How often, while shutting down, connections that finished their request are closed. */
+const DRAIN_POLL_MS = 50;
+
 export async function startService(config: Config, logger?: YogaLogger | boolean): Promise<RunningService> {
   const emulator = config.mode === 'sandbox' ? await startEmulator({ seed: true }) : undefined;
-  const tencent = new TencentClient({
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const client = new TencentClient({
     credentials: config.credentials ?? DEFAULT_EMULATOR_CREDENTIALS,
     endpoints: emulator ? { ess: emulator.url, essbasic: emulator.url } : config.endpoints,
     region: config.region,
     timeoutMs: config.timeoutMs,
   });
+  const tencent = reliableCaller(client, config, redis, (service, state) =>
+    yoga.logger[state === 'closed' ? 'info' : 'warn'](`Circuit breaker for Tencent ${service}: ${state}`),
+  );
+  const timings = { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: longestCallMs(config) };
+  const idempotency = redis ? new RedisIdempotencyStore(redis, timings) : new MemoryIdempotencyStore(timings);
+
+  let shuttingDown = false;
+  const readiness = () => {
+    const redisState: RedisHealth | 'not configured' = redis ? redisHealth(redis) : 'not configured';
+    return {
+      ready: !shuttingDown && redisState !== 'unreachable',
+      mode: config.mode,
+      shuttingDown,
+      redis: redisState,
+      breakers: Object.fromEntries(SERVICES.map((service) => [service, tencent.breakers[service].state])),
+    };
+  };
+
   const mode = config.mode.toUpperCase() as ServiceMode;
-  const yoga = createApp({ tencent, defaults: config.defaults, mode, ...(logger === undefined ? {} : { logger }) });
+  const yoga = createApp({
+    tencent,
+    defaults: config.defaults,
+    mode,
+    plugins: [useHealth(readiness), useIdempotency(idempotency)],
+    ...(logger === undefined ? {} : { logger }),
+  });
+
+  if (redis) {
+    let reported: RedisHealth | undefined;
+    const report = (health: RedisHealth, detail = '') => {
+      if (health === reported) return;
+      reported = health;
+      if (health === 'ready') yoga.logger.info('Redis connected: call budget and idempotency records are shared');
+      else yoga.logger.warn(`Redis unreachable${detail}: using this replica's own call budget until it is back`);
+    };
+    redis.on('ready', () => report('ready'));
+    redis.on('error', (error: Error) => report('unreachable', ` (${error.message})`));
+    report(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS));
+  }
+
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -35,17 +90,29 @@ export async function startService(config: Config, logger?: YogaLogger | boolean
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
+  let closing: Promise<void> | undefined;
+  const shutdown = async () => {
+    shuttingDown = true;
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections stay open after their response; close each once it is idle, and all at the deadline.
+    const drain = setInterval(() => server.closeIdleConnections(), DRAIN_POLL_MS);
+    const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+    server.closeIdleConnections();
+    await drained;
+    clearInterval(drain);
+    clearTimeout(deadline);
+    await client.close();
+    await redis?.quit().catch(() => redis.disconnect());
+    await emulator?.close();
+  };
+
   return {
     url: `http://${host}:${port}${GRAPHQL_PATH}`,
     mode,
     emulator,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await tencent.close();
-      await emulator?.close();
+    close() {
+      closing ??= shutdown();
+      return closing;
     },
   };
 }

@@ -56,6 +56,11 @@ export class ReliableCaller implements TencentCaller {
     ) as Record<Service, CircuitBreaker>;
   }
 
+  /** The call budget, when the layer's limiter is on. */
+  get budget(): CallBudget | undefined {
+    return this.options.budget;
+  }
+
   async call<A extends TencentAction>(action: A, request: RequestOf<A>): Promise<TencentOutcome<ReplyOf<A>>> {
     const breaker = this.breakers[action.service];
     if (!breaker.allow()) {

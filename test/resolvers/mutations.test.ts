@@ -194,8 +194,9 @@ describe('Tencent error codes', () => {
     });
   });
 
-  it.each([ess, essbasic])('maps RequestLimitExceeded to RateLimitedError ($action)', async (target) => {
-    emulator.current.faults.add({ action: target.action, code: 'RequestLimitExceeded', message: '请求的次数超过了频率限制。' });
+  it.each([ess, essbasic])('maps RequestLimitExceeded on every attempt to RateLimitedError ($action)', async (target) => {
+    const fault = { action: target.action, code: 'RequestLimitExceeded', message: '请求的次数超过了频率限制。' };
+    emulator.current.faults.add({ ...fault, times: 3 });
     expect(await mutate(target.query, target === ess ? essInput : essbasicInput)).toEqual({
       __typename: 'RateLimitedError',
       retryAfterSeconds: 1,

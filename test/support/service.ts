@@ -2,6 +2,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { DEMO } from '../../src/emulator/seed.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadConfig } from '../../src/server/config.js';
 import { type RunningService, startService } from '../../src/server/start.js';
@@ -43,4 +45,72 @@ export async function graphql(
     body: JSON.stringify({ query, variables, operationName }),
   });
   return (await res.json()) as GraphQLResponse;
+}
+
+/** Starts services against the file's emulator; each is closed after its test. */
+export function useServices(emulator: { readonly current: Emulator }): (env?: NodeJS.ProcessEnv) => Promise<RunningService> {
+  const running: RunningService[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((service) => service.close()));
+  });
+  return async (env = {}) => {
+    const service = await serviceFor(emulator.current, env);
+    running.push(service);
+    return service;
+  };
+}
+
+export interface CancelResult {
+  __typename: string;
+  requestId?: string;
+  message?: string;
+  retryAfterSeconds?: number;
+}
+
+/** Cancels a QR code through the service and answers the mutation's result. */
+export async function cancelQrCode(url: string, qrCodeId: string): Promise<CancelResult> {
+  const response = await graphql(url, CANCEL_QR_CODE, { input: { agent: DEMO_AGENT, qrCodeId } });
+  if (response.errors) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+  return response.data!.result! as unknown as CancelResult;
+}
+
+/** Cancels one QR code of the demo organisation: the mutation most reliability tests repeat. */
+export const CANCEL_QR_CODE = `mutation Cancel($input: ChannelCancelMultiFlowSignQRCodeInput!) {
+  result: channelCancelMultiFlowSignQRCode(input: $input) {
+    __typename
+    ... on ChannelCancelMultiFlowSignQRCodeSuccess { requestId }
+    ... on RateLimitedError { retryAfterSeconds }
+    ... on Error { message }
+  }
+}`;
+
+export const DEMO_AGENT = {
+  appId: DEMO.appId,
+  proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
+  proxyOperator: { openId: DEMO.proxyOperatorOpenId },
+};
+
+/** A QR code of the demo organisation, put straight into the emulator's state. */
+export function seedQrCode(emulator: Emulator): string {
+  return emulator.state.createQrCode({ appId: DEMO.appId, proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId }, 7).id;
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Headers;
+  body: GraphQLResponse & { extensions?: Record<string, unknown> };
+}
+
+/** A GraphQL POST with extra headers, answering the status and headers too. */
+export async function post(
+  url: string,
+  payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  headers: Record<string, string> = {},
+): Promise<HttpReply> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify(payload),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as HttpReply['body'] };
 }

@@ -4,7 +4,7 @@
  * a different request is refused; concurrent duplicates wait for the first.
  */
 import { createHash } from 'node:crypto';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { ResolverContext } from '../../resolvers/context.js';
 import type { IdempotencyStore } from './store.js';
 
@@ -30,7 +30,14 @@ const refusal = (message: string, code: string, status: number) => ({
 });
 
 export function useIdempotency(store: IdempotencyStore): Plugin {
+  let logger: YogaLogger | undefined;
+  // A record that cannot be written costs only a later replay; the caller still gets its result.
+  const keep = (work: Promise<void>) =>
+    work.catch((error: unknown) => logger?.warn(`Idempotency record not saved: ${(error as Error).message}`));
   return {
+    onYogaInit({ yoga }) {
+      logger = yoga.logger;
+    },
     onParams({ request, params, paramsHandler, setParamsHandler }) {
       const key = request.headers.get(IDEMPOTENCY_HEADER);
       if (key === null) return;
@@ -41,7 +48,16 @@ export function useIdempotency(store: IdempotencyStore): Plugin {
         const fingerprint = createHash('sha256')
           .update(canonical([params.query ?? null, params.operationName ?? null, params.variables ?? null]))
           .digest('hex');
-        const claim = await store.claim(key, fingerprint);
+        let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
+        try {
+          claim = await store.claim(key, fingerprint);
+        } catch {
+          return refusal(
+            'Idempotency records are unavailable right now, so nothing was run; retry shortly.',
+            'IDEMPOTENCY_UNAVAILABLE',
+            503,
+          );
+        }
         switch (claim.state) {
           case 'conflict':
             return refusal(
@@ -60,14 +76,14 @@ export function useIdempotency(store: IdempotencyStore): Plugin {
         try {
           result = await paramsHandler(payload);
         } catch (error) {
-          await store.release(key);
+          await keep(store.release(key));
           throw error;
         }
         const outcomes = (payload.context as Pick<ResolverContext, 'outcomes'>).outcomes ?? [];
         if (Symbol.asyncIterator in result || result.errors?.length || outcomes.some((o) => NOT_SETTLED.has(o))) {
-          await store.release(key);
+          await keep(store.release(key));
         } else {
-          await store.complete(key, fingerprint, result);
+          await keep(store.complete(key, fingerprint, result));
         }
         return result;
       });

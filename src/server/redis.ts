@@ -1,0 +1,34 @@
+/** The Redis connection replicas share, when `REDIS_URL` is set. */
+import { Redis } from 'ioredis';
+
+export type RedisHealth = 'ready' | 'unreachable';
+
+export function connectRedis(url: string): Redis {
+  return new Redis(url, {
+    // Fail commands at once while disconnected instead of queueing them behind a dead link:
+    // the limiter then falls back to its in-process insurance and readiness reports the outage.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+}
+
+export function redisHealth(redis: Redis): RedisHealth {
+  return redis.status === 'ready' ? 'ready' : 'unreachable';
+}
+
+/** Resolves once connected, or after `timeoutMs` (the service still starts and reports not ready). */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<RedisHealth> {
+  if (redis.status === 'ready') return 'ready';
+  return new Promise((resolve) => {
+    const done = (health: RedisHealth) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(health);
+    };
+    const onReady = () => done('ready');
+    const timer = setTimeout(() => done('unreachable'), timeoutMs);
+    redis.once('ready', onReady);
+  });
+}
