@@ -6,6 +6,7 @@ const env = z
   .object({
     EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(9100),
     EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+    EMULATOR_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(20),
     TENCENTCLOUD_SECRET_ID: z.string().min(1).default(DEFAULT_EMULATOR_CREDENTIALS.secretId),
     TENCENTCLOUD_SECRET_KEY: z.string().min(1).default(DEFAULT_EMULATOR_CREDENTIALS.secretKey),
     TENCENTCLOUD_SESSION_TOKEN: z.string().min(1).optional(),
@@ -18,11 +19,18 @@ if (!env.success) {
   process.exit(1);
 }
 
-const { EMULATOR_PORT, EMULATOR_HOST, TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN } =
-  env.data;
+const {
+  EMULATOR_PORT,
+  EMULATOR_HOST,
+  EMULATOR_RATE_LIMIT_PER_SECOND,
+  TENCENTCLOUD_SECRET_ID,
+  TENCENTCLOUD_SECRET_KEY,
+  TENCENTCLOUD_SESSION_TOKEN,
+} = env.data;
 const emulator = await startEmulator({
   host: EMULATOR_HOST,
   port: EMULATOR_PORT,
+  rateLimitPerSecond: EMULATOR_RATE_LIMIT_PER_SECOND,
   seed: true,
   credentials: {
     secretId: TENCENTCLOUD_SECRET_ID,
