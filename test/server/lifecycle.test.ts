@@ -1,10 +1,9 @@
 /** `/health`, `/ready` and graceful shutdown, in-process and as `npm start` receiving SIGTERM. */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { TEST_CREDENTIALS, useEmulator } from '../support/emulator.js';
-import { cancelQrCode, EMPTY_HOME, seedQrCode, serviceFor, useServices } from '../support/service.js';
+import { useEmulator } from '../support/emulator.js';
+import { spawnService } from '../support/process.js';
+import { cancelQrCode, seedQrCode, serviceFor, useServices } from '../support/service.js';
 
 const emulator = useEmulator();
 const start = useServices(emulator);
@@ -43,34 +42,13 @@ describe('graceful shutdown', () => {
   });
 
   it('exits 0 on SIGTERM after answering the request in flight', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: EMPTY_HOME,
-        PORT: '0',
-        TENCENTCLOUD_SECRET_ID: TEST_CREDENTIALS.secretId,
-        TENCENTCLOUD_SECRET_KEY: TEST_CREDENTIALS.secretKey,
-        TENCENT_ESS_ENDPOINT: emulator.current.url,
-        TENCENT_ESSBASIC_ENDPOINT: emulator.current.url,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    while (!/GraphQL endpoint and GraphiQL: (\S+)/.test(output)) {
-      if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-      await sleep(50);
-    }
-    const url = /GraphQL endpoint and GraphiQL: (\S+)/.exec(output)![1]!;
-
+    const service = await spawnService(emulator.current);
     emulator.current.faults.add({ delayMs: 800 });
-    const inFlight = cancelQrCode(url, seedQrCode(emulator.current));
+    const inFlight = cancelQrCode(service.url, seedQrCode(emulator.current));
     await sleep(300);
-    child.kill('SIGTERM');
+    const exited = service.stop();
     expect((await inFlight).__typename).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
-    expect(output).toContain('SIGTERM: no new requests; finishing in-flight ones');
+    expect(await exited).toBe(0);
+    expect(service.output()).toContain('SIGTERM: no new requests; finishing in-flight ones');
   });
 });

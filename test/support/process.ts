@@ -1,0 +1,53 @@
+/** The service as `npm start` runs it: a child process, for tests that need their own process (replicas, signals). */
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Emulator } from '../../src/emulator/server.js';
+import { TEST_CREDENTIALS } from './emulator.js';
+import { EMPTY_HOME } from './service.js';
+
+export interface ServiceProcess {
+  url: string;
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+  /** Sends SIGTERM and answers the exit code. */
+  stop(): Promise<number | null>;
+}
+
+const READY_LINE = /GraphQL endpoint and GraphiQL: (\S+)/;
+
+export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: EMPTY_HOME,
+      PORT: '0',
+      TENCENTCLOUD_SECRET_ID: TEST_CREDENTIALS.secretId,
+      TENCENTCLOUD_SECRET_KEY: TEST_CREDENTIALS.secretKey,
+      TENCENT_ESS_ENDPOINT: emulator.url,
+      TENCENT_ESSBASIC_ENDPOINT: emulator.url,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  while (!READY_LINE.test(output)) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+    await sleep(50);
+  }
+  return {
+    url: READY_LINE.exec(output)![1]!,
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
+}
