@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/server/start.js';
 import { useEmulator } from '../support/emulator.js';
-import { type RedisServer, redisAvailable, startRedis } from '../support/redis.js';
+import { redisAvailable, startRedis, useRedis } from '../support/redis.js';
 import { CANCEL_QR_CODE, DEMO_AGENT, post, seedQrCode, serviceFor, useServices } from '../support/service.js';
 
 const emulator = useEmulator();
@@ -92,13 +92,7 @@ describe('Idempotency-Key in memory', () => {
 });
 
 describe.skipIf(!redisAvailable)('Idempotency-Key shared in Redis', () => {
-  let redis: RedisServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const redis = useRedis();
 
   it('replays on another replica what the first one did', async () => {
     const [a, b] = await Promise.all([start({ REDIS_URL: redis.url }), start({ REDIS_URL: redis.url })]);

@@ -4,12 +4,12 @@
  * wait or are refused before Tencent, alone and across replicas sharing Redis.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/emulator/server.js';
 import type { RunningService } from '../../src/server/start.js';
 import { useEmulator } from '../support/emulator.js';
 import { spawnService } from '../support/process.js';
-import { type RedisServer, redisAvailable, startRedis } from '../support/redis.js';
+import { redisAvailable, useRedis } from '../support/redis.js';
 import { type CancelResult, cancelQrCode, seedQrCode, useServices } from '../support/service.js';
 
 const emulator = useEmulator({ rateLimitPerSecond: 20 });
@@ -63,13 +63,7 @@ describe('rate limit', () => {
 });
 
 describe.skipIf(!redisAvailable)('two replicas sharing Redis', () => {
-  let redis: RedisServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const redis = useRedis();
 
   // Replicas in processes of their own, as deployed: in one process their bursts would delay the emulator's clock reading.
   it('stay within 20 calls per second together', async () => {
