@@ -101,6 +101,7 @@ describeInBrowser('the example page (examples/web) in a real browser, against th
   });
 
   it('loaded nothing from outside loopback', () => {
+    expect(browser.loopbackRequests).toContain(new URL('/graphql', vite.resolvedUrls!.local[0]!).href);
     expect(browser.outsideRequests).toEqual([]);
   });
 });

@@ -54,6 +54,7 @@ describeInBrowser('GraphiQL in a real browser, offline, against the sandbox', ()
   });
 
   it('loaded nothing from outside loopback', () => {
+    expect(browser.loopbackRequests).toContain(service.url);
     expect(browser.outsideRequests).toEqual([]);
   });
 });

@@ -15,6 +15,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export interface BrowserSession {
   readonly context: BrowserContext;
+  /** Every URL the guard let through: proof that it saw the pages' traffic. */
+  readonly loopbackRequests: readonly string[];
   /** Every non-loopback URL a page tried to load (each was blocked). */
   readonly outsideRequests: readonly string[];
 }
@@ -23,13 +25,17 @@ export interface BrowserSession {
 export function useBrowser(): BrowserSession {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
+  const loopbackRequests: string[] = [];
   const outsideRequests: string[] = [];
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
     context = await browser.newContext();
     await context.route('**/*', async (route) => {
       const url = new URL(route.request().url());
-      if (LOOPBACK_HOSTS.has(url.hostname)) return route.continue();
+      if (LOOPBACK_HOSTS.has(url.hostname)) {
+        loopbackRequests.push(url.href);
+        return route.continue();
+      }
       outsideRequests.push(url.href);
       return route.abort('blockedbyclient');
     });
@@ -42,6 +48,7 @@ export function useBrowser(): BrowserSession {
       if (!context) throw new Error('browser not started');
       return context;
     },
+    loopbackRequests,
     outsideRequests,
   };
 }
