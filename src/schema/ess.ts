@@ -13,20 +13,25 @@ const UserThreeFactorInput = builder.inputType('UserThreeFactorInput', {
     idCardNumber: t.string({
       required: true,
       description:
-        'Document number. ID_CARD and HONGKONG_MACAO_AND_TAIWAN: 18 characters, 17 digits then a digit or X (lower-case x is accepted). HONGKONG_AND_MACAO: 11 characters, H or M then 10 digits.',
+        'Document number; surrounding spaces are trimmed and letters upper-cased (a trailing x becomes X). ID_CARD and HONGKONG_MACAO_AND_TAIWAN: 18 characters, 17 digits then a digit or X. HONGKONG_AND_MACAO: 11 characters, H or M then 10 digits.',
     }),
   }),
 });
 
 const EssOperatorInput = builder.inputType('EssOperatorInput', {
   description: 'The employee performing the call (Tencent’s `UserInfo`); needs permission for the auto-sign API.',
-  fields: (t) => ({ userId: t.string({ required: true, description: 'The employee’s e-sign `UserId`.' }) }),
+  fields: (t) => ({
+    userId: t.string({ required: true, description: 'The employee’s e-sign `UserId`; surrounding spaces are trimmed, and it must not be empty.' }),
+  }),
 });
 
 const EssAgentInput = builder.inputType('EssAgentInput', {
   description: 'A group enterprise acting for one of its sub-enterprises (Tencent’s `Agent`).',
   fields: (t) => ({
-    proxyOrganizationId: t.string({ required: true, description: 'The sub-enterprise’s organisation id.' }),
+    proxyOrganizationId: t.string({
+      required: true,
+      description: 'The sub-enterprise’s organisation id; surrounding spaces are trimmed, and it must not be empty.',
+    }),
   }),
 });
 
@@ -35,7 +40,8 @@ const CancelUserAutoSignEnableUrlInput = builder.inputType('CancelUserAutoSignEn
   fields: (t) => ({
     operator: t.field({
       type: EssOperatorInput,
-      description: 'Who performs the call; defaults to TENCENT_ESS_OPERATOR_USER_ID.',
+      description:
+        'Who performs the call. Required unless the service sets TENCENT_ESS_OPERATOR_USER_ID, which is used when this is absent.',
     }),
     sceneKey: t.field({ type: AutoSignSceneKey, required: true, description: 'The scene the link was created for.' }),
     userInfo: t.field({ type: UserThreeFactorInput, required: true, description: 'The person the link was created for.' }),

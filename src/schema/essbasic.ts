@@ -12,7 +12,9 @@ const ChannelProxyOperatorInput = builder.inputType('ChannelProxyOperatorInput',
 const ChannelAgentInput = builder.inputType('ChannelAgentInput', {
   description: 'The platform application, sub-enterprise and employee the call is made for (Tencent’s `Agent`).',
   fields: (t) => ({
-    appId: t.string({ description: 'The platform application’s `AppId`; defaults to TENCENT_ESSBASIC_APP_ID.' }),
+    appId: t.string({
+      description: 'The platform application’s `AppId`. Required unless the service sets TENCENT_ESSBASIC_APP_ID, which is used when this is absent.',
+    }),
     proxyOrganizationOpenId: t.string({
       required: true,
       description: 'The sub-enterprise’s OpenId: 1–64 characters; it must have completed real-name verification.',
@@ -27,7 +29,7 @@ const ChannelCancelMultiFlowSignQRCodeInput = builder.inputType('ChannelCancelMu
     agent: t.field({ type: ChannelAgentInput, required: true, description: 'Who the call is made for.' }),
     qrCodeId: t.string({
       required: true,
-      description: 'The QR code’s id, 32 characters, as returned by ChannelCreateMultiFlowSignQRCode.',
+      description: 'The QR code’s id, exactly 32 characters, as returned by ChannelCreateMultiFlowSignQRCode.',
     }),
   }),
 });

@@ -1,7 +1,6 @@
 /** `npm run schema`: writes the schema, printed from the code, to `schema.graphql`. */
 import { writeFileSync } from 'node:fs';
-import { printSchema } from 'graphql';
-import { schema } from './index.js';
+import { printSchemaSDL, SCHEMA_FILE } from './sdl.js';
 
-writeFileSync(new URL('../../schema.graphql', import.meta.url), `${printSchema(schema)}\n`);
+writeFileSync(SCHEMA_FILE, printSchemaSDL());
 console.log('wrote schema.graphql');

@@ -55,7 +55,13 @@ export function actionMutation<A extends TencentAction, Input>(field: string, op
     t.field({
       type: result,
       description: options.description,
-      args: { input: t.arg({ type: options.input, required: true }) },
+      args: {
+        input: t.arg({
+          type: options.input,
+          required: true,
+          description: 'The call’s parameters. Every rule stated on its fields is checked first; a broken one gives `ValidationError` and nothing is sent to Tencent.',
+        }),
+      },
       // Pothos cannot narrow the argument object of a generic input type; `input` is required above.
       resolve: (_root, args, ctx) => options.resolve((args as { input: Input }).input, ctx),
     }),
