@@ -254,3 +254,56 @@ describe('browser rules in production', () => {
     expect(await withHeader.json()).toEqual({ data: { mode: 'PRODUCTION' } });
   });
 });
+
+describe('a shared HS256 secret instead of a key set', () => {
+  const SECRET = new TextEncoder().encode('a-shared-secret-of-at-least-32-characters');
+  let secretService: RunningService;
+  beforeAll(async () => {
+    secretService = await serviceFor(emulator.current, {
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: new TextDecoder().decode(SECRET),
+      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_AUDIENCE: AUDIENCE,
+    });
+  });
+  afterAll(async () => {
+    await secretService.close();
+  });
+
+  it('accepts a token signed with the secret and refuses one signed with another', async () => {
+    const good = await post(secretService.url, '{ mode }', undefined, bearer(await signToken(SECRET, 'HS256', claims)));
+    expect(good.body).toEqual({ data: { mode: 'PRODUCTION' } });
+    const other = new TextEncoder().encode('another-secret-that-is-also-32-characters');
+    const bad = await post(secretService.url, '{ mode }', undefined, bearer(await signToken(other, 'HS256', claims)));
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
+  it('refuses an API key when none are configured', async () => {
+    const res = await post(secretService.url, '{ mode }', undefined, { 'x-api-key': BOUND_KEY });
+    expect(res.status).toBe(401);
+    expect(res.body.errors![0]!.message).toBe('The credential was not accepted; send `Authorization: Bearer <token>`.');
+  });
+});
+
+describe('a key set that cannot be fetched', () => {
+  it('answers 503 AUTHENTICATION_UNAVAILABLE, not 401, and sends nothing', async () => {
+    const closed = await startJwks();
+    await closed.close();
+    const unreachable = await serviceFor(emulator.current, {
+      NODE_ENV: 'production',
+      TENCENT_ESS_ENDPOINT: proxy.url,
+      AUTH_JWKS_URL: closed.url,
+      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_AUDIENCE: AUDIENCE,
+    });
+    try {
+      const res = await post(unreachable.url, CANCEL_AUTO_SIGN, { input: autoSign() }, bearer(await closed.sign(claims)));
+      expect(res.status).toBe(503);
+      expect(res.body.errors).toEqual([{ message: expect.stringMatching(/cannot be verified right now/), extensions: { code: 'AUTHENTICATION_UNAVAILABLE' } }]);
+      expect(proxy.bodies).toEqual([]);
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
