@@ -92,7 +92,7 @@ export function bindToCaller<Input>(
       return {
         ok: false,
         error: refused(
-          `input.${binding.path} names an ${binding.describes} other than the caller's own; leave it out or give the caller's. Nothing was sent to Tencent.`,
+          `input.${binding.path} names an ${binding.describes} other than the caller's own; nothing was sent to Tencent.`,
         ),
       };
     }

@@ -71,6 +71,7 @@ export function useCallerAuthentication(config: AuthConfig): Plugin<{ caller?: C
         else logger?.debug(`Caller refused: ${outcome.reason}`);
         throw refusal(outcome, config);
       }
+      logger?.debug(`Caller authenticated: ${outcome.caller.id}`);
       callers.set(request, outcome.caller);
     },
     onContextBuilding({ context, extendContext }) {
