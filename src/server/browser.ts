@@ -11,10 +11,11 @@ const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/
 type CorsDecision = { origin: string[]; credentials: false; methods: string[]; maxAge: number } | false;
 
 export function corsPolicy(config: BrowserConfig): (request: Request) => CorsDecision {
+  const { corsOrigins } = config;
   const allowed =
-    config.corsOrigins === 'loopback'
+    corsOrigins === 'loopback'
       ? (origin: string) => LOOPBACK_ORIGIN.test(origin)
-      : (origin: string) => (config.corsOrigins as string[]).includes(origin);
+      : (origin: string) => corsOrigins.includes(origin);
   return (request) => {
     const origin = request.headers.get('origin');
     if (origin === null || !allowed(origin)) return false;
