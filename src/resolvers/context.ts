@@ -1,4 +1,5 @@
 import type { TencentCaller } from '../tencent/client.js';
+import type { Caller } from './caller.js';
 
 export type { TencentCaller };
 
@@ -13,4 +14,6 @@ export interface ResolverContext {
   defaults: RequestDefaults;
   /** The result types this request produced, for plugins that act on outcomes (idempotency). */
   outcomes?: string[];
+  /** The authenticated caller; absent when caller authentication is off (sandbox). */
+  caller?: Caller | undefined;
 }

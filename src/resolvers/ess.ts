@@ -54,5 +54,14 @@ export const cancelUserAutoSignEnableUrl = actionResolver({
     ...input,
     operator: input.operator ?? { userId: defaults.essOperatorUserId },
   }),
+  callerBindings: [
+    { path: 'operator.userId', identity: 'essOperatorUserId', describes: 'ESS operator (Operator.UserId)', required: true },
+    {
+      path: 'agent.proxyOrganizationId',
+      identity: 'essProxyOrganizationId',
+      describes: 'ESS sub-enterprise (Agent.ProxyOrganizationId)',
+      required: false,
+    },
+  ],
   success: 'CancelUserAutoSignEnableUrlSuccess',
 });

@@ -35,5 +35,19 @@ export const channelCancelMultiFlowSignQRCode = actionResolver({
     ...input,
     agent: { ...input.agent, appId: input.agent.appId ?? defaults.essbasicAppId },
   }),
+  callerBindings: [
+    {
+      path: 'agent.proxyOrganizationOpenId',
+      identity: 'essbasicProxyOrganizationOpenId',
+      describes: 'essbasic organisation (Agent.ProxyOrganizationOpenId)',
+      required: true,
+    },
+    {
+      path: 'agent.proxyOperator.openId',
+      identity: 'essbasicProxyOperatorOpenId',
+      describes: 'essbasic operator (Agent.ProxyOperator.OpenId)',
+      required: true,
+    },
+  ],
   success: 'ChannelCancelMultiFlowSignQRCodeSuccess',
 });

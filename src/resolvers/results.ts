@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { TencentAction } from '../tencent/action.js';
 import type { TencentFailure } from '../tencent/client.js';
+import type { CallerNotAllowedResult } from './caller.js';
 
 export interface TencentErrorType {
   typename: string;
@@ -120,7 +121,12 @@ export interface UpstreamUnavailableResult {
   message: string;
 }
 
-export type ErrorResult = TencentErrorResult | RateLimitedResult | ValidationResult | UpstreamUnavailableResult;
+export type ErrorResult =
+  | TencentErrorResult
+  | RateLimitedResult
+  | ValidationResult
+  | UpstreamUnavailableResult
+  | CallerNotAllowedResult;
 
 export interface SuccessResult<Typename extends string> {
   __typename: Typename;

@@ -1,6 +1,7 @@
 /** The shape every mutation resolver shares: validate → call Tencent → result or error member. */
 import type { z } from 'zod';
 import type { RequestOf, TencentAction } from '../tencent/action.js';
+import { bindToCaller, type IdentityBinding } from './caller.js';
 import type { RequestDefaults, ResolverContext } from './context.js';
 import { type ErrorResult, failureMapper, type SuccessResult, validationResult } from './results.js';
 
@@ -10,6 +11,8 @@ export interface ActionResolverOptions<A extends TencentAction, Input, Typename 
   input: z.ZodType<RequestOf<A>>;
   /** Fills what the input may leave to configuration, before validation. */
   withDefaults: (input: Input, defaults: RequestDefaults) => unknown;
+  /** The input fields that carry a Tencent identity, bound to an authenticated caller's. */
+  callerBindings: readonly IdentityBinding[];
   success: Typename;
 }
 
@@ -21,10 +24,12 @@ export type ActionResolver<Input, Typename extends string> = (
 export function actionResolver<A extends TencentAction, Input, Typename extends string>(
   options: ActionResolverOptions<A, Input, Typename>,
 ): ActionResolver<Input, Typename> {
-  const { action, input: schema, withDefaults, success } = options;
+  const { action, input: schema, withDefaults, callerBindings, success } = options;
   const toError = failureMapper(action);
-  const resolve: ActionResolver<Input, Typename> = async (input, ctx) => {
-    const parsed = schema.safeParse(withDefaults(input, ctx.defaults));
+  const resolve: ActionResolver<Input, Typename> = async (given, ctx) => {
+    const bound = ctx.caller ? bindToCaller(given, ctx.caller, callerBindings) : { ok: true as const, input: given };
+    if (!bound.ok) return bound.error;
+    const parsed = schema.safeParse(withDefaults(bound.input, ctx.defaults));
     if (!parsed.success) return validationResult(parsed.error, 'input');
     const outcome = await ctx.tencent.call(action, parsed.data);
     return outcome.ok ? { __typename: success, requestId: outcome.requestId } : toError(outcome.failure);

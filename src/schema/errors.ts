@@ -8,6 +8,7 @@ import {
   type ValidationIssueResult,
   type ValidationResult,
 } from '../resolvers/results.js';
+import type { CallerNotAllowedResult } from '../resolvers/caller.js';
 import { builder } from './builder.js';
 
 const byTypename = (value: { __typename: string }) => value.__typename;
@@ -71,5 +72,11 @@ export const UpstreamUnavailableError = builder.objectRef<UpstreamUnavailableRes
   interfaces: [ErrorInterface],
 });
 
+export const CallerNotAllowedError = builder.objectRef<CallerNotAllowedResult>('CallerNotAllowedError').implement({
+  description:
+    'The input names a Tencent operator or organisation other than the authenticated caller’s, or the caller is bound to none for this action. Nothing was sent to Tencent.',
+  interfaces: [ErrorInterface],
+});
+
 /** The error members shared by every result union, after the Tencent error types of its action. */
-export const LAYER_ERROR_TYPES = [RateLimitedError, ValidationError, UpstreamUnavailableError] as const;
+export const LAYER_ERROR_TYPES = [RateLimitedError, ValidationError, UpstreamUnavailableError, CallerNotAllowedError] as const;

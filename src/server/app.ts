@@ -1,10 +1,14 @@
 /** The graphql-yoga application: schema, context, GraphiQL and error masking. */
 import { randomUUID } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createGraphQLError, createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { RequestDefaults, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
+import type { AuthConfig, BrowserConfig } from './auth/config.js';
+import { useCallerAuthentication } from './auth/plugin.js';
+import { corsPolicy, useSecurityHeaders } from './browser.js';
 import { cachedGraphiQLRenderer, EXAMPLE_OPERATIONS } from './graphiql.js';
 
 export interface AppOptions {
@@ -13,6 +17,10 @@ export interface AppOptions {
   mode: ServiceMode;
   logger?: YogaLogger | boolean;
   plugins?: Plugin[];
+  /** Caller authentication; absent: every caller is served, as the configured operator (sandbox). */
+  auth?: AuthConfig | undefined;
+  /** CORS allowlist; absent: no cross-origin browser access. */
+  browser?: BrowserConfig;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -25,7 +33,14 @@ export function createApp(options: AppOptions) {
     landingPage: false,
     logging: options.logger ?? true,
     context: (): GraphQLContext => ({ ...shared, outcomes: [] }),
-    plugins: options.plugins ?? [],
+    cors: corsPolicy(options.browser ?? { corsOrigins: [] }),
+    plugins: [
+      useSecurityHeaders(),
+      ...(options.auth ? [useCallerAuthentication(options.auth)] : []),
+      // Refuses the requests a browser sends cross-site without a preflight (GET, forms, text/plain).
+      useCSRFPrevention(),
+      ...(options.plugins ?? []),
+    ],
     graphiql: { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
     renderGraphiQL: cachedGraphiQLRenderer(),
     maskedErrors: {

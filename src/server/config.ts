@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { type Credentials, CredentialsError, resolveCredentials } from '../tencent/credentials.js';
 import { ENVIRONMENT_ENDPOINTS, ESIGN_ENVIRONMENTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
+import { AuthConfigError, type AuthSettings, loadAuthSettings } from './auth/config.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -77,6 +78,9 @@ export interface Config {
   redisUrl: string | undefined;
   idempotencyTtlSeconds: number;
   shutdownTimeoutMs: number;
+  /** Caller authentication (absent: off) and the browser rules (CORS allowlist). */
+  auth: AuthSettings['auth'];
+  browser: AuthSettings['browser'];
 }
 
 function describe(error: z.ZodError): string {
@@ -104,6 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
       'Refusing to start: NODE_ENV=production but no Tencent credentials (set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or a [default] profile in ~/.tencentcloud/credentials).',
     );
   }
+  let authSettings: AuthSettings;
+  try {
+    authSettings = loadAuthSettings(present, production);
+  } catch (error) {
+    if (error instanceof AuthConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   const environment = ENVIRONMENT_ENDPOINTS[vars.TENCENT_ESIGN_ENV];
   return {
     port: vars.PORT,
@@ -129,5 +140,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
     redisUrl: vars.REDIS_URL,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    ...authSettings,
   };
 }

@@ -2,6 +2,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import { DEMO } from '../emulator/seed.js';
+import { withContentSecurityPolicy } from './graphiql-csp.js';
 
 /** What a frontend selects from a result union: the success, then errors from specific to general. */
 const selection = (success: string) => `{
@@ -44,7 +45,7 @@ export function cachedGraphiQLRenderer(): (options?: GraphiQLOptions) => string 
     const key = JSON.stringify(options ?? {});
     let page = pages.get(key);
     if (page === undefined) {
-      page = renderGraphiQL(options);
+      page = withContentSecurityPolicy(renderGraphiQL(options));
       pages.set(key, page);
     }
     return page;

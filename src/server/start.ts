@@ -66,6 +66,8 @@ export async function startService(config: Config, logger?: YogaLogger | boolean
     defaults: config.defaults,
     mode,
     plugins: [useHealth(readiness), useIdempotency(idempotency)],
+    auth: config.auth,
+    browser: config.browser,
     ...(logger === undefined ? {} : { logger }),
   });
 

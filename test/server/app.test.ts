@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { YogaLogger } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
@@ -28,6 +29,22 @@ describe('sandbox mode (npm start with no credentials)', () => {
     expect(page).toContain('CancelAutoSignLink');
     expect(page).not.toMatch(/<script[^>]+src=["']?https?:/i);
     expect(page).not.toMatch(/<link[^>]+href=["']?https?:/i);
+  });
+
+  it('serves GraphiQL with a policy that lets only its own bundled script run, and no framing', async () => {
+    const res = await fetch(service.url, { headers: { accept: 'text/html' } });
+    const page = await res.text();
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(page)?.[1];
+    const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) => body!);
+    expect(scripts).toHaveLength(1);
+    const hash = createHash('sha256').update(scripts[0]!, 'utf8').digest('base64');
+    expect(policy).toContain(`script-src 'sha256-${hash}'`);
+    expect(policy).not.toContain('unsafe-eval');
+    expect(page.indexOf('Content-Security-Policy')).toBeLessThan(page.indexOf('<script>'));
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it.each([

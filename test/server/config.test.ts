@@ -49,6 +49,8 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       idempotencyTtlSeconds: 86_400,
       shutdownTimeoutMs: 10_000,
+      auth: undefined,
+      browser: { corsOrigins: 'loopback' },
     });
   });
 

@@ -1,6 +1,7 @@
 /** `Idempotency-Key` through the whole service over real HTTP: replay, conflicts, concurrent duplicates, Redis. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyDigest } from '../../src/server/auth/api-keys.js';
 import type { RunningService } from '../../src/server/start.js';
 import { useEmulator } from '../support/emulator.js';
 import { redisAvailable, startRedis, useRedis } from '../support/redis.js';
@@ -88,6 +89,27 @@ describe('Idempotency-Key in memory', () => {
     const query = { query: CANCEL_QR_CODE, variables: { input: { agent: DEMO_AGENT, qrCodeId } } };
     expect((await post(service.url, query)).body.data?.result?.__typename).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
     expect((await post(service.url, query)).body.data?.result?.__typename).toBe('QrCodeInvalidError');
+  });
+});
+
+describe('Idempotency-Key per caller', () => {
+  it('keeps one caller’s key apart from another’s equal key', async () => {
+    const keys = ['first-caller-key-0123456789', 'second-caller-key-0123456789'];
+    const service = await start({
+      AUTH_API_KEYS: JSON.stringify(
+        keys.map((key, i) => ({ name: `caller-${i}`, sha256: apiKeyDigest(key), unrestricted: true })),
+      ),
+    });
+    const key = randomUUID();
+    const qrCodeId = seedQrCode(emulator.current);
+    const query = { query: CANCEL_QR_CODE, variables: { input: { agent: DEMO_AGENT, qrCodeId } } };
+    const calls = emulator.current.calls.length;
+    const first = await post(service.url, query, { 'idempotency-key': key, 'x-api-key': keys[0]! });
+    const other = await post(service.url, query, { 'idempotency-key': key, 'x-api-key': keys[1]! });
+    expect(typename(first)).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
+    expect(typename(other)).toBe('QrCodeInvalidError');
+    expect(other.body.extensions).toBeUndefined();
+    expect(emulator.current.calls.length - calls).toBe(2);
   });
 });
 

@@ -20,6 +20,7 @@ type QrCodeResult = ResultOf<typeof CancelQrCode>['channelCancelMultiFlowSignQRC
 /** Errors both mutations can answer, described once. The list is checked against both unions. */
 const SHARED_ERRORS = [
   'ValidationError',
+  'CallerNotAllowedError',
   'RateLimitedError',
   'UpstreamUnavailableError',
   'TencentInternalError',
@@ -96,6 +97,8 @@ function describeSharedError(error: SharedError): Outcome {
         'Please correct the form; nothing was sent.',
         error.issues.map((issue) => `${issue.path.slice(1).join('.')}: ${issue.message}`),
       );
+    case 'CallerNotAllowedError':
+      return failure(error, 'You may not act for that operator or organisation; nothing was sent.', []);
     case 'RateLimitedError':
       return failure(error, `Too many requests; try again in ${error.retryAfterSeconds} s.`, []);
     case 'UpstreamUnavailableError':

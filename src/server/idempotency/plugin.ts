@@ -2,10 +2,13 @@
  * `Idempotency-Key`: the same key with the same operation and variables
  * answers the first result without calling Tencent again; the same key with
  * a different request is refused; concurrent duplicates wait for the first.
+ * Keys belong to the authenticated caller: another caller's equal key is a
+ * different record, so one caller can never replay another's result.
  */
 import { createHash } from 'node:crypto';
 import { createGraphQLError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { ResolverContext } from '../../resolvers/context.js';
+import { authenticatedCaller } from '../auth/plugin.js';
 import type { IdempotencyStore } from './store.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -39,10 +42,14 @@ export function useIdempotency(store: IdempotencyStore): Plugin {
       logger = yoga.logger;
     },
     onParams({ request, params, paramsHandler, setParamsHandler }) {
-      const key = request.headers.get(IDEMPOTENCY_HEADER);
-      if (key === null) return;
+      const header = request.headers.get(IDEMPOTENCY_HEADER);
+      if (header === null) return;
+      // Hashed: a caller id may hold an e-mail address, which should not become a Redis key.
+      const key = createHash('sha256')
+        .update(`${authenticatedCaller(request)?.id ?? 'anonymous'}\u0000${header}`)
+        .digest('hex');
       setParamsHandler(async (payload) => {
-        if (!VALID_KEY.test(key)) {
+        if (!VALID_KEY.test(header)) {
           return refusal('Idempotency-Key must be 1–255 visible ASCII characters.', 'BAD_IDEMPOTENCY_KEY', 400);
         }
         const fingerprint = createHash('sha256')
