@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { type Credentials, CredentialsError, resolveCredentials } from '../tencent/credentials.js';
 import { ENVIRONMENT_ENDPOINTS, ESIGN_ENVIRONMENTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -48,6 +49,7 @@ const Environment = z.object({
     .optional(),
   IDEMPOTENCY_TTL_SECONDS: integer(1, 7 * 86_400).default(86_400),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of: ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
 /** `sandbox`: no credentials, so the built-in emulator stands in for Tencent. */
@@ -77,6 +79,8 @@ export interface Config {
   redisUrl: string | undefined;
   idempotencyTtlSeconds: number;
   shutdownTimeoutMs: number;
+  /** Least severe level logged; JSON lines when `production`, pretty ones otherwise. */
+  logLevel: LogLevel;
 }
 
 function describe(error: z.ZodError): string {
@@ -129,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
     redisUrl: vars.REDIS_URL,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    logLevel: vars.LOG_LEVEL,
   };
 }

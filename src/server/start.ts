@@ -1,12 +1,13 @@
 /** Wires configuration, the Tencent client (or the sandbox emulator) and the yoga app into a listening server. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { YogaLogger } from 'graphql-yoga';
 import { DEFAULT_EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../emulator/server.js';
 import type { ServiceMode } from '../schema/builder.js';
 import { TencentClient } from '../tencent/client.js';
 import { createApp, GRAPHQL_PATH } from './app.js';
 import type { Config } from './config.js';
+import { createObservability } from './observability/index.js';
+import { type Logger, loggerFor } from './observability/logger.js';
 
 export interface RunningService {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
@@ -17,7 +18,9 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export async function startService(config: Config, logger?: YogaLogger | boolean): Promise<RunningService> {
+/** `logger`: a pino logger to use, `false` for none; by default one from the configuration (`LOG_LEVEL`). */
+export async function startService(config: Config, logger?: Logger | boolean): Promise<RunningService> {
+  const observability = createObservability(loggerFor(config, logger));
   const emulator = config.mode === 'sandbox' ? await startEmulator({ seed: true }) : undefined;
   const tencent = new TencentClient({
     credentials: config.credentials ?? DEFAULT_EMULATOR_CREDENTIALS,
@@ -26,7 +29,13 @@ export async function startService(config: Config, logger?: YogaLogger | boolean
     timeoutMs: config.timeoutMs,
   });
   const mode = config.mode.toUpperCase() as ServiceMode;
-  const yoga = createApp({ tencent, defaults: config.defaults, mode, ...(logger === undefined ? {} : { logger }) });
+  const yoga = createApp({
+    tencent: observability.instrument(tencent),
+    defaults: config.defaults,
+    mode,
+    logger: observability.yogaLogger,
+    plugins: observability.plugins,
+  });
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,85 @@
+/**
+ * The yoga plugin that gives each request an id (the caller's `X-Request-Id`
+ * or a new one, echoed in the response), runs each operation in a request
+ * scope, and logs and counts each operation when its result is ready.
+ */
+import { getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { ResolverContext } from '../../resolvers/context.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { currentScope, millisecondsSince, REQUEST_ID_HEADER, requestIdFrom, runInScope } from './request-scope.js';
+
+type ExecutionResultLike = { data?: unknown; errors?: readonly unknown[] | undefined } | AsyncIterable<unknown>;
+
+/**
+ * What the operation produced: the `__typename` of each mutation result
+ * (recorded by the resolvers, or read back from a replayed result), else
+ * `errors` or `data`.
+ */
+function resultsOf(result: ExecutionResultLike | undefined, outcomes: readonly string[] | undefined): string[] {
+  if (outcomes && outcomes.length > 0) return [...outcomes];
+  if (result === undefined || Symbol.asyncIterator in result) return ['stream'];
+  if (result.errors && result.errors.length > 0) return ['errors'];
+  const typenames = Object.values((result.data as Record<string, unknown> | null | undefined) ?? {}).flatMap((field) =>
+    field !== null && typeof field === 'object' && '__typename' in field && typeof field.__typename === 'string'
+      ? [field.__typename]
+      : [],
+  );
+  return typenames.length > 0 ? typenames : ['data'];
+}
+
+export function useObservedOperations(logger: Logger, metrics: Metrics): Plugin {
+  const requestIds = new WeakMap<Request, string>();
+  const requestIdOf = (request: Request): string => {
+    let id = requestIds.get(request);
+    if (id === undefined) {
+      id = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
+      requestIds.set(request, id);
+    }
+    return id;
+  };
+
+  return {
+    instrumentation: {
+      operation: ({ request }, wrapped) =>
+        runInScope({ requestId: requestIdOf(request), startedAt: performance.now() }, wrapped),
+    },
+    onParams({ params }) {
+      const scope = currentScope();
+      if (scope) scope.operation = params.operationName ?? undefined;
+    },
+    onParse() {
+      // Named from the document even when it then fails validation.
+      return ({ result }) => {
+        const scope = currentScope();
+        if (!scope || !result || result instanceof Error) return;
+        const operation = getOperationAST(result, scope.operation);
+        scope.operation = operation?.name?.value ?? scope.operation;
+        scope.operationType = operation?.operation;
+      };
+    },
+    onExecutionResult({ result, context }) {
+      const scope = currentScope();
+      if (!scope) return;
+      const elapsedMs = millisecondsSince(scope.startedAt);
+      const results = resultsOf(result, (context as Pick<ResolverContext, 'outcomes'>).outcomes);
+      const operation = scope.operation ?? 'anonymous';
+      const type = scope.operationType ?? 'unknown';
+      metrics.operationFinished(operation, type, results, elapsedMs / 1000);
+      logger.info(
+        {
+          reqId: scope.requestId,
+          operation,
+          operationType: type,
+          outcome: results.join(','),
+          latencyMs: elapsedMs,
+        },
+        'graphql operation',
+      );
+    },
+    onResponse({ request, response }) {
+      response.headers.set(REQUEST_ID_HEADER, requestIdOf(request));
+    },
+  };
+}
