@@ -12,7 +12,11 @@ export interface CapturedLog {
 
 export function capturedLog(level: LogLevel = 'info'): CapturedLog {
   const lines: string[] = [];
-  const logger = createLogger({ level, pretty: false, destination: { write: (line: string) => void lines.push(line) } });
+  const logger = createLogger({
+    level,
+    pretty: false,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   return {
     logger,
     text: () => lines.join(''),

@@ -44,7 +44,11 @@ export class InstrumentedCaller implements TencentCaller {
       service: action.service,
       action: action.name,
       // Tencent's message is not logged: it may quote the parameters it refused.
-      tencentRequestId: outcome.ok ? outcome.requestId : outcome.failure.kind === 'tencent' ? outcome.failure.requestId : undefined,
+      tencentRequestId: outcome.ok
+        ? outcome.requestId
+        : outcome.failure.kind === 'tencent'
+          ? outcome.failure.requestId
+          : undefined,
       code,
       latencyMs: elapsedMs,
     };

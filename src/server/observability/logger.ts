@@ -37,7 +37,9 @@ const maskError = (error: Error) => redact(pino.stdSerializers.err(error));
 export function createLogger(options: LoggerOptions): Logger {
   const destination =
     options.destination ??
-    (options.pretty ? pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : undefined);
+    (options.pretty
+      ? pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+      : undefined);
   const settings = { level: options.level, formatters: { log: maskFields }, serializers: { err: maskError } };
   return destination ? pino(settings, destination) : pino(settings);
 }
@@ -49,7 +51,8 @@ export function createLogger(options: LoggerOptions): Logger {
  */
 export function loggerFor(config: { logLevel: LogLevel; production: boolean }, given?: Logger | boolean): Logger {
   if (given === false) return createLogger({ level: 'silent', pretty: false });
-  if (given === true || given === undefined) return createLogger({ level: config.logLevel, pretty: !config.production });
+  if (given === true || given === undefined)
+    return createLogger({ level: config.logLevel, pretty: !config.production });
   return given;
 }
 

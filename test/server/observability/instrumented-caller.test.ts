@@ -42,8 +42,20 @@ describe('InstrumentedCaller', () => {
     expect(second.ok).toBe(false);
 
     expect(log.records()).toEqual([
-      expect.objectContaining({ level: 30, msg: 'tencent call', ...labels, code: 'OK', tencentRequestId: first.requestId }),
-      expect.objectContaining({ level: 30, msg: 'tencent call', ...labels, code: 'OperationDenied.QrInvalid', tencentRequestId: expect.any(String) }),
+      expect.objectContaining({
+        level: 30,
+        msg: 'tencent call',
+        ...labels,
+        code: 'OK',
+        tencentRequestId: first.requestId,
+      }),
+      expect.objectContaining({
+        level: 30,
+        msg: 'tencent call',
+        ...labels,
+        code: 'OperationDenied.QrInvalid',
+        tencentRequestId: expect.any(String),
+      }),
     ]);
     // Outside a GraphQL request there is no request id to carry.
     expect(log.records()[0]).not.toHaveProperty('reqId');
@@ -59,10 +71,17 @@ describe('InstrumentedCaller', () => {
     const outcome = await caller.call(ChannelCancelMultiFlowSignQRCode, cancel('q'.repeat(32)));
     expect(outcome.ok).toBe(false);
     const [line] = log.records();
-    expect(line).toMatchObject({ level: 40, msg: 'tencent call failed', code: 'upstream:http-status', error: expect.stringContaining('HTTP 502') });
+    expect(line).toMatchObject({
+      level: 40,
+      msg: 'tencent call failed',
+      code: 'upstream:http-status',
+      error: expect.stringContaining('HTTP 502'),
+    });
     expect(line).not.toHaveProperty('tencentRequestId');
     expect(log.text()).not.toContain(TEST_CREDENTIALS.secretKey);
-    expect(sample(await metrics.registry.metrics(), 'tencent_calls_total', { ...labels, code: 'upstream:http-status' })).toBe(1);
+    expect(
+      sample(await metrics.registry.metrics(), 'tencent_calls_total', { ...labels, code: 'upstream:http-status' }),
+    ).toBe(1);
   });
 
   it('inside the reliability wrapper, logs every attempt of a retried call', async () => {

@@ -8,11 +8,16 @@ describe('createLogger', () => {
   it('masks personal data and secrets in every field, at any depth', () => {
     const log = capturedLog();
     log.logger.info(
-      { input: { userInfo: person }, headers: { Authorization: 'TC3-HMAC-SHA256 Credential=AKID…' }, secretKey: 'sk-123' },
+      {
+        input: { userInfo: person },
+        headers: { Authorization: 'TC3-HMAC-SHA256 Credential=AKID…' },
+        secretKey: 'sk-123',
+      },
       'something happened',
     );
     const text = log.text();
-    for (const secret of ['小明', '610000000000000000', 'TC3-HMAC-SHA256', 'sk-123']) expect(text).not.toContain(secret);
+    for (const secret of ['小明', '610000000000000000', 'TC3-HMAC-SHA256', 'sk-123'])
+      expect(text).not.toContain(secret);
     expect(log.records()[0]).toMatchObject({
       msg: 'something happened',
       input: { userInfo: { name: '小*', idCardType: 'ID_CARD', idCardNumber: '61**************00' } },
@@ -27,7 +32,12 @@ describe('createLogger', () => {
     log.logger.error({ err: error }, 'failed');
     const [record] = log.records();
     expect(record).toMatchObject({
-      err: { type: 'Error', message: 'lookup failed', idCardNumber: '61**************00', stack: expect.stringContaining('lookup failed') },
+      err: {
+        type: 'Error',
+        message: 'lookup failed',
+        idCardNumber: '61**************00',
+        stack: expect.stringContaining('lookup failed'),
+      },
     });
     expect(log.text()).not.toContain(person.idCardNumber);
   });
@@ -63,7 +73,11 @@ describe('yogaLoggerFor', () => {
     yoga.debug('Parsing request', { variables: { input: { userInfo: person } } });
     const [error, debug] = log.records();
     expect(error).toMatchObject({ level: 50, msg: 'Unexpected error 42:', err: { message: 'boom' } });
-    expect(debug).toMatchObject({ level: 20, msg: 'Parsing request', details: [{ variables: { input: { userInfo: { name: '小*' } } } }] });
+    expect(debug).toMatchObject({
+      level: 20,
+      msg: 'Parsing request',
+      details: [{ variables: { input: { userInfo: { name: '小*' } } } }],
+    });
     expect(log.text()).not.toContain(person.idCardNumber);
   });
 });

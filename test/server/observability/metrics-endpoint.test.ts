@@ -30,7 +30,11 @@ const CANCEL_QR = `mutation CancelQrCode($input: ChannelCancelMultiFlowSignQRCod
 const cancelQr = () =>
   graphql(service.url, CANCEL_QR, {
     input: {
-      agent: { appId: DEMO.appId, proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId, proxyOperator: { openId: DEMO.proxyOperatorOpenId } },
+      agent: {
+        appId: DEMO.appId,
+        proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
+        proxyOperator: { openId: DEMO.proxyOperatorOpenId },
+      },
       qrCodeId: DEMO.qrCodeId,
     },
   });
@@ -38,7 +42,12 @@ const cancelQr = () =>
 describe('GET /metrics', () => {
   it('serves Node’s process metrics and the service’s own series', async () => {
     const text = await scrape();
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       expect(sample(text, name)).toEqual(expect.any(Number));
     }
     for (const series of [
@@ -59,9 +68,13 @@ describe('GET /metrics', () => {
     const operation = (result: string) => ({ operation: 'CancelQrCode', type: 'mutation', result });
     const call = (code: string) => ({ service: 'essbasic', action: 'ChannelCancelMultiFlowSignQRCode', code });
     const before = await scrape();
-    expect(sample(before, 'graphql_operations_total', operation('ChannelCancelMultiFlowSignQRCodeSuccess'))).toBeUndefined();
+    expect(
+      sample(before, 'graphql_operations_total', operation('ChannelCancelMultiFlowSignQRCodeSuccess')),
+    ).toBeUndefined();
 
-    expect((await cancelQr()).data).toEqual({ channelCancelMultiFlowSignQRCode: { __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' } });
+    expect((await cancelQr()).data).toEqual({
+      channelCancelMultiFlowSignQRCode: { __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' },
+    });
     expect((await cancelQr()).data).toEqual({ channelCancelMultiFlowSignQRCode: { __typename: 'QrCodeInvalidError' } });
     expect((await cancelQr()).data).toEqual({ channelCancelMultiFlowSignQRCode: { __typename: 'QrCodeInvalidError' } });
 
@@ -70,7 +83,9 @@ describe('GET /metrics', () => {
     expect(sample(after, 'graphql_operations_total', operation('QrCodeInvalidError'))).toBe(2);
     expect(sample(after, 'tencent_calls_total', call('OK'))).toBe(1);
     expect(sample(after, 'tencent_calls_total', call('OperationDenied.QrInvalid'))).toBe(2);
-    expect(sample(after, 'tencent_call_duration_seconds_count', { action: 'ChannelCancelMultiFlowSignQRCode' })).toBe(3);
+    expect(sample(after, 'tencent_call_duration_seconds_count', { action: 'ChannelCancelMultiFlowSignQRCode' })).toBe(
+      3,
+    );
     expect(sample(after, 'graphql_operation_duration_seconds_count', { operation: 'CancelQrCode' })).toBe(3);
   });
 

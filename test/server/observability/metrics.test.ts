@@ -97,6 +97,13 @@ describe('circuit breaker series', () => {
 describe('BoundedLabel', () => {
   it('keeps the first values up to its limit and reports later new ones as `other`', () => {
     const label = new BoundedLabel(2);
-    expect(['a', 'b', 'c', 'a', 'd', 'b'].map((value) => label.of(value))).toEqual(['a', 'b', 'other', 'a', 'other', 'b']);
+    expect(['a', 'b', 'c', 'a', 'd', 'b'].map((value) => label.of(value))).toEqual([
+      'a',
+      'b',
+      'other',
+      'a',
+      'other',
+      'b',
+    ]);
   });
 });

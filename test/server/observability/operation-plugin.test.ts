@@ -89,15 +89,22 @@ describe('a mutation', () => {
   });
 
   it('never logs the name, ID number, secret key or signature it handles, even at debug level', async () => {
-    await post({ query: CANCEL_AUTO_SIGN, variables: input(DEMO.pendingUser) }, { authorization: 'Bearer client-token-1' });
-    await post({ query: CANCEL_AUTO_SIGN, variables: input({ ...DEMO.pendingUser, idCardNumber: '61000000000000000' }) });
+    await post(
+      { query: CANCEL_AUTO_SIGN, variables: input(DEMO.pendingUser) },
+      { authorization: 'Bearer client-token-1' },
+    );
+    await post({
+      query: CANCEL_AUTO_SIGN,
+      variables: input({ ...DEMO.pendingUser, idCardNumber: '61000000000000000' }),
+    });
     const text = log.text();
     expect(linesWith('tencent call')).toHaveLength(1);
     expect(text).toContain('"level":20'); // yoga's own debug lines are in the capture too
     for (const secret of [DEMO.pendingUser.name, DEMO.pendingUser.idCardNumber, '61000000000000000']) {
       expect(text).not.toContain(secret);
     }
-    for (const secret of [TEST_CREDENTIALS.secretKey, 'TC3-HMAC-SHA256', 'client-token-1']) expect(text).not.toContain(secret);
+    for (const secret of [TEST_CREDENTIALS.secretKey, 'TC3-HMAC-SHA256', 'client-token-1'])
+      expect(text).not.toContain(secret);
   });
 });
 
