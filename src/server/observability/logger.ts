@@ -50,10 +50,10 @@ export function createLogger(options: LoggerOptions): Logger {
  * configuration describes.
  */
 export function loggerFor(config: { logLevel: LogLevel; production: boolean }, given?: Logger | boolean): Logger {
-  if (given === false) return createLogger({ level: 'silent', pretty: false });
-  if (given === true || given === undefined)
-    return createLogger({ level: config.logLevel, pretty: !config.production });
-  return given;
+  if (typeof given === 'object') return given;
+  return given === false
+    ? createLogger({ level: 'silent', pretty: false })
+    : createLogger({ level: config.logLevel, pretty: !config.production });
 }
 
 /** yoga's logger interface over pino: an Error argument becomes `err`, other non-text arguments `details`. */

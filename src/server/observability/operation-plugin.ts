@@ -29,6 +29,10 @@ function resultsOf(result: ExecutionResultLike | undefined, outcomes: readonly s
   return typenames.length > 0 ? typenames : ['data'];
 }
 
+// A GraphQL name of sane length: anything else a client sends as a name is not repeated in logs or labels.
+const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+const acceptedName = (name: string | null | undefined) => (name && OPERATION_NAME.test(name) ? name : undefined);
+
 export function useObservedOperations(logger: Logger, metrics: Metrics): Plugin {
   const requestIds = new WeakMap<Request, string>();
   const requestIdOf = (request: Request): string => {
@@ -47,7 +51,7 @@ export function useObservedOperations(logger: Logger, metrics: Metrics): Plugin 
     },
     onParams({ params }) {
       const scope = currentScope();
-      if (scope) scope.operation = params.operationName ?? undefined;
+      if (scope) scope.operation = acceptedName(params.operationName);
     },
     onParse() {
       // Named from the document even when it then fails validation.
@@ -55,7 +59,7 @@ export function useObservedOperations(logger: Logger, metrics: Metrics): Plugin 
         const scope = currentScope();
         if (!scope || !result || result instanceof Error) return;
         const operation = getOperationAST(result, scope.operation);
-        scope.operation = operation?.name?.value ?? scope.operation;
+        scope.operation = acceptedName(operation?.name?.value) ?? scope.operation;
         scope.operationType = operation?.operation;
       };
     },

@@ -119,6 +119,15 @@ describe('other operations', () => {
     ]);
   });
 
+  it('are not named after an overlong or malformed name', async () => {
+    const long = 'A'.repeat(150);
+    await post({ query: `query ${long} { mode }` });
+    await post({ query: '{ mode }', operationName: '610000000000000000 and more' });
+    expect(linesWith('graphql operation').map((line) => line.operation)).toEqual(['anonymous', 'anonymous']);
+    expect(log.text()).not.toContain(long);
+    expect(log.text()).not.toContain('610000000000000000');
+  });
+
   it('echo the request id on other pages too', async () => {
     const res = await fetch(service.url, { headers: { accept: 'text/html', 'x-request-id': 'page-1' } });
     await res.text();
