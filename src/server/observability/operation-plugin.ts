@@ -3,12 +3,19 @@
  * or a new one, echoed in the response), runs each operation in a request
  * scope, and logs and counts each operation when its result is ready.
  */
-import { getOperationAST } from 'graphql';
+import { type DocumentNode, getOperationAST, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ResolverContext } from '../../resolvers/context.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { currentScope, millisecondsSince, REQUEST_ID_HEADER, requestIdFrom, runInScope } from './request-scope.js';
+import {
+  currentScope,
+  millisecondsSince,
+  REQUEST_ID_HEADER,
+  type RequestScope,
+  requestIdFrom,
+  runInScope,
+} from './request-scope.js';
 
 type ExecutionResultLike = { data?: unknown; errors?: readonly unknown[] | undefined } | AsyncIterable<unknown>;
 
@@ -33,7 +40,23 @@ function resultsOf(result: ExecutionResultLike | undefined, outcomes: readonly s
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 const acceptedName = (name: string | null | undefined) => (name && OPERATION_NAME.test(name) ? name : undefined);
 
+function nameFrom(scope: RequestScope, document: DocumentNode): void {
+  const operation = getOperationAST(document, scope.operation);
+  scope.operation = acceptedName(operation?.name?.value) ?? scope.operation;
+  scope.operationType = operation?.operation;
+}
+
+function nameFromText(scope: RequestScope, query: string | undefined): void {
+  if (query === undefined) return;
+  try {
+    nameFrom(scope, parse(query, { noLocation: true }));
+  } catch {
+    // Not a document: it stays unnamed, as the client was told.
+  }
+}
+
 export function useObservedOperations(logger: Logger, metrics: Metrics): Plugin {
+  const queries = new WeakMap<RequestScope, string | undefined>();
   const requestIds = new WeakMap<Request, string>();
   const requestIdOf = (request: Request): string => {
     let id = requestIds.get(request);
@@ -51,22 +74,23 @@ export function useObservedOperations(logger: Logger, metrics: Metrics): Plugin 
     },
     onParams({ params }) {
       const scope = currentScope();
-      if (scope) scope.operation = acceptedName(params.operationName);
+      if (!scope) return;
+      scope.operation = acceptedName(params.operationName);
+      queries.set(scope, params.query);
     },
     onParse() {
       // Named from the document even when it then fails validation.
       return ({ result }) => {
         const scope = currentScope();
-        if (!scope || !result || result instanceof Error) return;
-        const operation = getOperationAST(result, scope.operation);
-        scope.operation = acceptedName(operation?.name?.value) ?? scope.operation;
-        scope.operationType = operation?.operation;
+        if (scope && result && !(result instanceof Error)) nameFrom(scope, result);
       };
     },
     onExecutionResult({ result, context }) {
       const scope = currentScope();
       if (!scope) return;
       const elapsedMs = millisecondsSince(scope.startedAt);
+      // A result answered without parsing (an idempotent replay) is named from its query text here.
+      if (scope.operationType === undefined) nameFromText(scope, queries.get(scope));
       const results = resultsOf(result, (context as Pick<ResolverContext, 'outcomes'>).outcomes);
       const operation = scope.operation ?? 'anonymous';
       const type = scope.operationType ?? 'unknown';
