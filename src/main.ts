@@ -1,8 +1,8 @@
 /** `npm start`: the GraphQL service, in sandbox mode when no Tencent credentials are configured. */
-import { ConfigError, loadConfig } from './server/config.js';
+import { type Config, ConfigError, loadConfig } from './server/config.js';
 import { startService } from './server/start.js';
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {

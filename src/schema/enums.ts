@@ -1,4 +1,4 @@
-import { AUTO_SIGN_SCENE_KEYS, ID_CARD_TYPES } from '../tencent/ess.js';
+import type { AUTO_SIGN_SCENE_KEYS, ID_CARD_TYPES } from '../tencent/ess.js';
 import { builder } from './builder.js';
 
 export const AutoSignSceneKey = builder.enumType('AutoSignSceneKey', {

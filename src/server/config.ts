@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type Credentials, CredentialsError, resolveCredentials } from '../tencent/credentials.js';
 import { ENVIRONMENT_ENDPOINTS, ESIGN_ENVIRONMENTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
 import { AuthConfigError, type AuthSettings, loadAuthSettings } from './auth/config.js';
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -49,6 +50,7 @@ const Environment = z.object({
     .optional(),
   IDEMPOTENCY_TTL_SECONDS: integer(1, 7 * 86_400).default(86_400),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of: ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
 /** `sandbox`: no credentials, so the built-in emulator stands in for Tencent. */
@@ -81,6 +83,8 @@ export interface Config {
   /** Caller authentication (absent: off) and the browser rules (CORS allowlist). */
   auth: AuthSettings['auth'];
   browser: AuthSettings['browser'];
+  /** Least severe level logged; JSON lines when `production`, pretty ones otherwise. */
+  logLevel: LogLevel;
 }
 
 function describe(error: z.ZodError): string {
@@ -141,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     ...authSettings,
+    logLevel: vars.LOG_LEVEL,
   };
 }

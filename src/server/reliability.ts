@@ -11,7 +11,13 @@ import type { Config } from './config.js';
 const RETRY_BASE_DELAY_MS = 100;
 const RETRY_MAX_DELAY_MS = 2_000;
 
-function budgetFor(config: Config, redis: Redis | undefined): CallBudget | undefined {
+/** Where the policies report what they do (logs, metrics). */
+export interface ReliabilityHooks {
+  onBreakerStateChange: (service: Service, state: BreakerState) => void;
+  onAdmitted: (action: string, waitedMs: number) => void;
+}
+
+function budgetFor(config: Config, redis: Redis | undefined, hooks: ReliabilityHooks): CallBudget | undefined {
   const points = config.rateLimitPerSecond;
   if (points === 0) return undefined;
   // Keys carry the second (see CallBudget), so a one-second duration only bounds how long a key lives.
@@ -24,6 +30,7 @@ function budgetFor(config: Config, redis: Redis | undefined): CallBudget | undef
     perSecond: points,
     maxWaitMs: config.reliability.rateLimitMaxWaitMs,
     maxQueue: config.reliability.rateLimitQueue,
+    onAdmitted: hooks.onAdmitted,
   });
 }
 
@@ -31,13 +38,13 @@ export function reliableCaller(
   inner: TencentCaller,
   config: Config,
   redis: Redis | undefined,
-  onBreakerStateChange: (service: Service, state: BreakerState) => void,
+  hooks: ReliabilityHooks,
 ): ReliableCaller {
   return new ReliableCaller(inner, {
-    budget: budgetFor(config, redis),
+    budget: budgetFor(config, redis, hooks),
     retry: { attempts: config.reliability.retryAttempts, baseDelayMs: RETRY_BASE_DELAY_MS, maxDelayMs: RETRY_MAX_DELAY_MS },
     breaker: { failureThreshold: config.reliability.breakerFailures, cooldownMs: config.reliability.breakerCooldownMs },
-    onBreakerStateChange,
+    onBreakerStateChange: hooks.onBreakerStateChange,
   });
 }
 

@@ -5,7 +5,6 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { YogaLogger } from 'graphql-yoga';
 import { DEFAULT_EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../emulator/server.js';
 import type { ServiceMode } from '../schema/builder.js';
 import { TencentClient } from '../tencent/client.js';
@@ -16,6 +15,8 @@ import { useHealth } from './health.js';
 import { MemoryIdempotencyStore } from './idempotency/memory-store.js';
 import { useIdempotency } from './idempotency/plugin.js';
 import { RedisIdempotencyStore } from './idempotency/redis-store.js';
+import { createObservability } from './observability/index.js';
+import { type Logger, loggerFor } from './observability/logger.js';
 import { connectRedis, type RedisHealth, redisHealth, waitForRedis } from './redis.js';
 import { longestCallMs, reliableCaller } from './reliability.js';
 
@@ -33,7 +34,10 @@ const REDIS_STARTUP_WAIT_MS = 2_000;
 /** How often, while shutting down, connections that finished their request are closed. */
 const DRAIN_POLL_MS = 50;
 
-export async function startService(config: Config, logger?: YogaLogger | boolean): Promise<RunningService> {
+/** `logger`: a pino logger to use, `false` for none; by default one from the configuration (`LOG_LEVEL`). */
+export async function startService(config: Config, logger?: Logger | boolean): Promise<RunningService> {
+  const observability = createObservability(loggerFor(config, logger));
+  const log = observability.logger;
   const emulator = config.mode === 'sandbox' ? await startEmulator({ seed: true }) : undefined;
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const client = new TencentClient({
@@ -42,9 +46,12 @@ export async function startService(config: Config, logger?: YogaLogger | boolean
     region: config.region,
     timeoutMs: config.timeoutMs,
   });
-  const tencent = reliableCaller(client, config, redis, (service, state) =>
-    yoga.logger[state === 'closed' ? 'info' : 'warn'](`Circuit breaker for Tencent ${service}: ${state}`),
-  );
+  // Instrumented inside the policies, so every attempt is logged and counted.
+  const tencent = reliableCaller(observability.instrument(client), config, redis, {
+    onBreakerStateChange: observability.breakerStateChanged,
+    onAdmitted: observability.limiterAdmitted,
+  });
+  observability.watch({ breakers: tencent.breakers, budget: tencent.budget });
   const timings = { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: longestCallMs(config) };
   const idempotency = redis ? new RedisIdempotencyStore(redis, timings) : new MemoryIdempotencyStore(timings);
 
@@ -65,10 +72,10 @@ export async function startService(config: Config, logger?: YogaLogger | boolean
     tencent,
     defaults: config.defaults,
     mode,
-    plugins: [useHealth(readiness), useIdempotency(idempotency)],
+    logger: observability.yogaLogger,
+    plugins: [...observability.plugins, useHealth(readiness), useIdempotency(idempotency)],
     auth: config.auth,
     browser: config.browser,
-    ...(logger === undefined ? {} : { logger }),
   });
 
   if (redis) {
@@ -76,8 +83,8 @@ export async function startService(config: Config, logger?: YogaLogger | boolean
     const report = (health: RedisHealth, detail = '') => {
       if (health === reported) return;
       reported = health;
-      if (health === 'ready') yoga.logger.info('Redis connected: call budget and idempotency records are shared');
-      else yoga.logger.warn(`Redis unreachable${detail}: using this replica's own call budget until it is back`);
+      if (health === 'ready') log.info('Redis connected: call budget and idempotency records are shared');
+      else log.warn(`Redis unreachable${detail}: using this replica's own call budget until it is back`);
     };
     redis.on('ready', () => report('ready'));
     redis.on('error', (error: Error) => report('unreachable', ` (${error.message})`));

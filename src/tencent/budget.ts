@@ -15,6 +15,8 @@ export interface BudgetOptions {
   /** Most calls of one action waiting at once. */
   maxQueue: number;
   now?: () => number;
+  /** Told of each call let through and how long it waited, for metrics. */
+  onAdmitted?: (action: string, waitedMs: number) => void;
 }
 
 export type Admission = { ok: true; waitedMs: number } | { ok: false; retryAfterSeconds: number };
@@ -52,7 +54,10 @@ export class CallBudget {
     const queue = this.queues.get(action) ?? [];
     this.queues.set(action, queue);
     const start = this.now();
-    if (queue.length === 0 && (await this.tryConsume(action))) return { ok: true, waitedMs: 0 };
+    if (queue.length === 0 && (await this.tryConsume(action))) {
+      this.options.onAdmitted?.(action, 0);
+      return { ok: true, waitedMs: 0 };
+    }
 
     // Calls ahead of this one drain at `perSecond`; refuse now what could not start before its deadline.
     const drainMs = ((queue.length + 1) / this.options.perSecond) * 1000;
@@ -77,7 +82,9 @@ export class CallBudget {
       }
       if (await this.tryConsume(action)) {
         queue.shift();
-        head.resolve({ ok: true, waitedMs: this.now() - head.enqueuedAt });
+        const waitedMs = this.now() - head.enqueuedAt;
+        this.options.onAdmitted?.(action, waitedMs);
+        head.resolve({ ok: true, waitedMs });
         continue;
       }
       await sleep(1000 - (this.now() % 1000) + 1);

@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import { startEmulator } from '../../src/emulator/server.js';
-import { TencentClient } from '../../src/tencent/client.js';
+import type { TencentClient } from '../../src/tencent/client.js';
 import { CancelUserAutoSignEnableUrl, CreateUserAutoSignEnableUrl } from '../../src/tencent/ess.js';
 import { ChannelCancelMultiFlowSignQRCode, ChannelCreateMultiFlowSignQRCode } from '../../src/tencent/essbasic.js';
 import { clientFor, TEST_CREDENTIALS, useEmulator } from '../support/emulator.js';

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       auth: undefined,
       browser: { corsOrigins: 'loopback' },
+      logLevel: 'info',
     });
   });
 
@@ -87,6 +88,7 @@ describe('loadConfig', () => {
         REDIS_URL: 'redis://127.0.0.1:6390/2',
         IDEMPOTENCY_TTL_SECONDS: '60',
         SHUTDOWN_TIMEOUT_MS: '0',
+        LOG_LEVEL: 'debug',
       },
       EMPTY_HOME,
     );
@@ -109,6 +111,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6390/2',
       idempotencyTtlSeconds: 60,
       shutdownTimeoutMs: 0,
+      logLevel: 'debug',
     });
   });
 
@@ -139,6 +142,7 @@ describe('loadConfig', () => {
     [{ TENCENT_BREAKER_COOLDOWN_MS: '10' }, /TENCENT_BREAKER_COOLDOWN_MS/],
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /SHUTDOWN_TIMEOUT_MS/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL: must be one of: fatal, error, warn, info, debug, trace, silent/],
     [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, /TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not/],
     [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/],
   ])('refuses %j naming the variable', (env, message) => {

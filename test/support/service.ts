@@ -6,13 +6,18 @@ import { afterEach } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadConfig } from '../../src/server/config.js';
+import type { Logger } from '../../src/server/observability/logger.js';
 import { type RunningService, startService } from '../../src/server/start.js';
 import { TEST_CREDENTIALS } from './emulator.js';
 
 /** A home directory without `~/.tencentcloud`, so tests never read the developer's credentials. */
 export const EMPTY_HOME = mkdtempSync(join(tmpdir(), 'esign-home-'));
 
-export function serviceFor(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+export function serviceFor(
+  emulator: Emulator,
+  env: NodeJS.ProcessEnv = {},
+  logger: Logger | false = false,
+): Promise<RunningService> {
   const config = loadConfig(
     {
       PORT: '0',
@@ -25,7 +30,7 @@ export function serviceFor(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Pro
     },
     EMPTY_HOME,
   );
-  return startService(config, false);
+  return startService(config, logger);
 }
 
 export interface GraphQLResponse {

@@ -1,0 +1,70 @@
+/**
+ * The service's logger: pino, JSON lines in production and pretty ones in
+ * development. Every line's fields pass through the shared masking in
+ * redact.ts, so a field named like personal data or a secret never leaves
+ * the process in clear.
+ */
+import type { YogaLogger } from 'graphql-yoga';
+import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
+import { redact } from '../redact.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Human-readable lines instead of JSON. */
+  pretty: boolean;
+  /** Where lines go; standard output when absent. */
+  destination?: DestinationStream;
+}
+
+/**
+ * Masks a line's fields. `err` is left to its serializer below, which masks
+ * it once it is a plain object: masking walks own fields, and an Error's
+ * message and stack are not.
+ */
+function maskFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const { err, ...rest } = fields;
+  return err === undefined ? redact(fields) : { ...redact(rest), err };
+}
+
+const maskError = (error: Error) => redact(pino.stdSerializers.err(error));
+
+export function createLogger(options: LoggerOptions): Logger {
+  const destination =
+    options.destination ??
+    (options.pretty
+      ? pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+      : undefined);
+  const settings = { level: options.level, formatters: { log: maskFields }, serializers: { err: maskError } };
+  return destination ? pino(settings, destination) : pino(settings);
+}
+
+/**
+ * How the service picks its logger: one given (tests pass a pino instance
+ * writing where they can read it), none at all for `false`, or the one the
+ * configuration describes.
+ */
+export function loggerFor(config: { logLevel: LogLevel; production: boolean }, given?: Logger | boolean): Logger {
+  if (typeof given === 'object') return given;
+  return given === false
+    ? createLogger({ level: 'silent', pretty: false })
+    : createLogger({ level: config.logLevel, pretty: !config.production });
+}
+
+/** yoga's logger interface over pino: an Error argument becomes `err`, other non-text arguments `details`. */
+export function yogaLoggerFor(logger: Logger): YogaLogger {
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]): void => {
+      const err = args.find((arg) => arg instanceof Error);
+      const text = args.filter((arg) => typeof arg === 'string').join(' ');
+      const details = args.filter((arg) => arg !== err && typeof arg !== 'string');
+      logger[level]({ ...(err ? { err } : {}), ...(details.length > 0 ? { details } : {}) }, text);
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

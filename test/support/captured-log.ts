@@ -1,0 +1,26 @@
+/** Test helper: a real pino logger whose JSON lines the test can read back. */
+import { createLogger, type Logger, type LogLevel } from '../../src/server/observability/logger.js';
+
+export interface CapturedLog {
+  logger: Logger;
+  /** Everything written so far, as written. */
+  text(): string;
+  /** Every line, parsed. */
+  records(): Record<string, unknown>[];
+  clear(): void;
+}
+
+export function capturedLog(level: LogLevel = 'info'): CapturedLog {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level,
+    pretty: false,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
+  return {
+    logger,
+    text: () => lines.join(''),
+    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    clear: () => void lines.splice(0),
+  };
+}
