@@ -6,6 +6,7 @@ import type { RequestDefaults, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
 import { cachedGraphiQLRenderer, EXAMPLE_OPERATIONS } from './graphiql.js';
+import { DEVELOPMENT_PROTECTION, type Protection, protectionPlugins } from './protection/index.js';
 
 export interface AppOptions {
   tencent: TencentCaller;
@@ -13,20 +14,24 @@ export interface AppOptions {
   mode: ServiceMode;
   logger?: YogaLogger | boolean;
   plugins?: Plugin[];
+  /** Abuse limits, GraphiQL and introspection switches, trusted documents. */
+  protection?: Protection;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 
 export function createApp(options: AppOptions) {
   const shared = { tencent: options.tencent, defaults: options.defaults, mode: options.mode };
+  const protection = options.protection ?? DEVELOPMENT_PROTECTION;
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     logging: options.logger ?? true,
     context: (): GraphQLContext => ({ ...shared, outcomes: [] }),
-    plugins: options.plugins ?? [],
-    graphiql: { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
+    plugins: [...protectionPlugins(protection), ...(options.plugins ?? [])],
+    batching: protection.batchLimit > 0 ? { limit: protection.batchLimit } : false,
+    graphiql: protection.graphiql && { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
     renderGraphiQL: cachedGraphiQLRenderer(),
     maskedErrors: {
       // Unexpected faults reach clients as a message with an id; the details go to the log under that id.

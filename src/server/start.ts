@@ -26,7 +26,7 @@ export async function startService(config: Config, logger?: YogaLogger | boolean
     timeoutMs: config.timeoutMs,
   });
   const mode = config.mode.toUpperCase() as ServiceMode;
-  const yoga = createApp({ tencent, defaults: config.defaults, mode, ...(logger === undefined ? {} : { logger }) });
+  const yoga = createApp({ tencent, defaults: config.defaults, mode, protection: config.protection, ...(logger === undefined ? {} : { logger }) });
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

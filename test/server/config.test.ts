@@ -49,6 +49,14 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       idempotencyTtlSeconds: 86_400,
       shutdownTimeoutMs: 10_000,
+      protection: {
+        limits: { aliases: 5, depth: 6, tokens: 1000, directives: 10 },
+        maxBodyBytes: 100_000,
+        batchLimit: 0,
+        graphiql: true,
+        introspection: true,
+        trustedDocuments: undefined,
+      },
     });
   });
 
@@ -85,6 +93,14 @@ describe('loadConfig', () => {
         REDIS_URL: 'redis://127.0.0.1:6390/2',
         IDEMPOTENCY_TTL_SECONDS: '60',
         SHUTDOWN_TIMEOUT_MS: '0',
+        GRAPHQL_MAX_ALIASES: '2',
+        GRAPHQL_MAX_DEPTH: '4',
+        GRAPHQL_MAX_TOKENS: '300',
+        GRAPHQL_MAX_DIRECTIVES: '0',
+        MAX_BODY_BYTES: '20000',
+        GRAPHQL_BATCH_LIMIT: '5',
+        GRAPHIQL: 'false',
+        INTROSPECTION: 'false',
       },
       EMPTY_HOME,
     );
@@ -107,6 +123,13 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6390/2',
       idempotencyTtlSeconds: 60,
       shutdownTimeoutMs: 0,
+      protection: {
+        limits: { aliases: 2, depth: 4, tokens: 300, directives: 0 },
+        maxBodyBytes: 20_000,
+        batchLimit: 5,
+        graphiql: false,
+        introspection: false,
+      },
     });
   });
 
@@ -137,10 +160,25 @@ describe('loadConfig', () => {
     [{ TENCENT_BREAKER_COOLDOWN_MS: '10' }, /TENCENT_BREAKER_COOLDOWN_MS/],
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /SHUTDOWN_TIMEOUT_MS/],
+    [{ GRAPHQL_MAX_ALIASES: '-1' }, /GRAPHQL_MAX_ALIASES: must be a whole number from 0 to 1000/],
+    [{ GRAPHQL_MAX_DEPTH: '0' }, /GRAPHQL_MAX_DEPTH: must be a whole number from 1/],
+    [{ MAX_BODY_BYTES: '100kb' }, /MAX_BODY_BYTES: must be a whole number from 1000 to 100000000/],
+    [{ GRAPHQL_BATCH_LIMIT: '1000' }, /GRAPHQL_BATCH_LIMIT: must be a whole number from 0 to 100/],
+    [{ GRAPHIQL: 'yes' }, /GRAPHIQL: must be true or false/],
+    [{ INTROSPECTION: '1' }, /INTROSPECTION: must be true or false/],
     [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, /TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not/],
     [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(configError(env)).toMatch(message);
+  });
+
+  it('turns GraphiQL and introspection off in production unless switched on', () => {
+    const production = { ...credentials, NODE_ENV: 'production' };
+    expect(loadConfig(production, EMPTY_HOME).protection).toMatchObject({ graphiql: false, introspection: false });
+    expect(loadConfig({ ...production, GRAPHIQL: 'true', INTROSPECTION: 'true' }, EMPTY_HOME).protection).toMatchObject({
+      graphiql: true,
+      introspection: true,
+    });
   });
 
   it('refuses production without credentials, in one line', () => {

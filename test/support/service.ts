@@ -26,6 +26,11 @@ export function serviceFor(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Pro
   return startService(config, false);
 }
 
+/** The service as production runs it (`NODE_ENV=production`, credentials set) in front of a test emulator. */
+export function productionServiceFor(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+  return serviceFor(emulator, { NODE_ENV: 'production', ...env });
+}
+
 export interface GraphQLResponse {
   data?: Record<string, Record<string, unknown>> | null;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
