@@ -1,7 +1,11 @@
-/** What the server refuses before any resolver runs: oversized bodies, costly documents, untrusted documents, introspection. */
+/**
+ * What the server refuses before any resolver runs (oversized bodies, costly
+ * or untrusted documents, introspection), and input values kept out of error messages.
+ */
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Plugin } from 'graphql-yoga';
 import { DEFAULT_MAX_BODY_BYTES, useBodyLimit } from './body-limit.js';
+import { useEchoFreeErrors } from './echo-free-errors.js';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits, useDocumentLimits } from './limits.js';
 import { type TrustedDocuments, useTrustedDocuments } from './trusted-documents.js';
 
@@ -29,6 +33,7 @@ export const DEVELOPMENT_PROTECTION: Protection = {
 export function protectionPlugins(protection: Protection): Plugin[] {
   return [
     useBodyLimit(protection.maxBodyBytes),
+    useEchoFreeErrors(),
     ...(protection.trustedDocuments ? [useTrustedDocuments(protection.trustedDocuments)] : []),
     useDocumentLimits(protection.limits, { hideSuggestions: !protection.introspection }),
     ...(protection.introspection ? [] : [useDisableIntrospection<{}>()]),
