@@ -31,6 +31,8 @@ export function createApp(options: AppOptions) {
     context: (): GraphQLContext => ({ ...shared, outcomes: [] }),
     plugins: [...protectionPlugins(protection), ...(options.plugins ?? [])],
     batching: protection.batchLimit > 0 ? { limit: protection.batchLimit } : false,
+    // No Upload scalar: the GraphQL multipart (file upload) format would only be a way in for large bodies.
+    multipart: false,
     graphiql: protection.graphiql && { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
     renderGraphiQL: cachedGraphiQLRenderer(),
     maskedErrors: {

@@ -141,3 +141,15 @@ describe('batching', () => {
     }
   });
 });
+
+describe('multipart requests', () => {
+  it('are refused: this API takes no file uploads', async () => {
+    const form = new FormData();
+    form.set('operations', JSON.stringify({ query: aliasedCancels(1), variables: { input } }));
+    form.set('map', '{}');
+    const before = emulator.current.calls.length;
+    const res = await fetch(service.url, { method: 'POST', body: form, headers: { accept: 'application/json' } });
+    expect(res.status).toBe(415);
+    expect(emulator.current.calls.length).toBe(before);
+  });
+});
