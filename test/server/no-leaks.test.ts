@@ -34,6 +34,7 @@ async function closedPort(): Promise<number> {
 }
 
 let child: ChildProcess;
+let closed: Promise<void>;
 let output = '';
 let url: string;
 const responses: string[] = [];
@@ -53,6 +54,7 @@ beforeAll(async () => {
       TENCENT_TIMEOUT_MS: '500',
     },
   });
+  closed = new Promise((resolve) => child.once('close', () => resolve()));
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   url = await new Promise<string>((resolve, reject) => {
@@ -67,13 +69,13 @@ beforeAll(async () => {
   });
 }, 20_000);
 
-afterAll(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-});
+/** Stops the service and waits until its output streams have closed, so everything it wrote has been read. */
+async function stop(): Promise<void> {
+  child.kill('SIGTERM');
+  await closed;
+}
+
+afterAll(stop);
 
 async function post(body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(url, {
@@ -133,8 +135,7 @@ describe('no secret or personal data leaves the process', () => {
   });
 
   it('never showed the secret, the session token, the full name or the full ID number', async () => {
-    // Give late log lines time to be written.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await stop();
     expect(output).toContain('Calling Tencent e-sign');
     for (const text of [output, ...responses]) {
       for (const forbidden of FORBIDDEN) expect(text).not.toContain(forbidden);
