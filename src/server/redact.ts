@@ -67,6 +67,13 @@ const ECHOED_VALUES: [RegExp, string][] = [
   [/^(Syntax Error: .*?\b(?:String|BlockString|Int|Float)) ".*"/s, '$1'],
 ];
 
+/** Real messages without a value are far shorter; a longer one holds a long value, and the patterns above would take
+ * time growing with the square of its length to scrub it, so it is replaced whole. */
+const MAX_SCRUBBED_LENGTH = 2_000;
+
+export const LONG_VALUE_MESSAGE = 'The request holds an invalid value too long to repeat here.';
+
 export function withoutEchoedValues(message: string): string {
+  if (message.length > MAX_SCRUBBED_LENGTH) return LONG_VALUE_MESSAGE;
   return ECHOED_VALUES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
 }

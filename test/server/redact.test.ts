@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { maskIdNumber, maskName, redact, SECRET_PLACEHOLDER, withoutEchoedValues } from '../../src/server/redact.js';
+import {
+  LONG_VALUE_MESSAGE,
+  maskIdNumber,
+  maskName,
+  redact,
+  SECRET_PLACEHOLDER,
+  withoutEchoedValues,
+} from '../../src/server/redact.js';
 
 describe('redact', () => {
   it('keeps the first and last two characters of an ID number', () => {
@@ -63,6 +70,11 @@ describe('withoutEchoedValues', () => {
     ['Syntax Error: Unexpected Int "110105194912310020".', 'Syntax Error: Unexpected Int.'],
   ])('drops the value from %j', (message, expected) => {
     expect(withoutEchoedValues(message)).toBe(expected);
+  });
+
+  it('replaces a message holding a long value whole', () => {
+    const value = `${'Value "x" '.repeat(300)}11010519491231002X`;
+    expect(withoutEchoedValues(`Syntax Error: Expected Name, found String "${value}".`)).toBe(LONG_VALUE_MESSAGE);
   });
 
   it('leaves messages without values alone', () => {
