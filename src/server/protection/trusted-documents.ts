@@ -2,11 +2,13 @@
  * Trusted documents (persisted operations): a manifest maps the SHA-256 of
  * each document a frontend ships to the document itself, and when one is
  * configured the server runs only those. Clients send the hash the way
- * Apollo's persisted queries do: `extensions.persistedQuery.sha256Hash`.
+ * Apollo's persisted queries do (`extensions.persistedQuery.sha256Hash`) or
+ * as GraphQL over HTTP's persisted documents do (`documentId`, optionally
+ * prefixed `sha256:`).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { parse, validate } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { z } from 'zod';
@@ -69,14 +71,19 @@ export function loadTrustedDocuments(path: string): TrustedDocuments {
 export function useTrustedDocuments(documents: TrustedDocuments): Plugin {
   return usePersistedOperations({
     getPersistedOperation: (hash) => documents.get(hash) ?? null,
+    extractPersistedOperationId: (params, request, context) => {
+      const { documentId } = params as { documentId?: unknown };
+      if (typeof documentId === 'string') return documentId.replace(/^sha256:/, '');
+      return defaultExtractPersistedOperationId(params, request, context);
+    },
     allowArbitraryOperations: false,
     customErrors: {
       persistedQueryOnly: {
-        message: 'This server runs trusted documents only: send extensions.persistedQuery.sha256Hash instead of a query.',
+        message: 'This server runs trusted documents only: send the hash of one instead of a query.',
         extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
       },
       keyNotFound: {
-        message: 'Send the hash of a trusted document in extensions.persistedQuery.sha256Hash.',
+        message: 'Send the hash of a trusted document in documentId or extensions.persistedQuery.sha256Hash.',
         extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
       },
       notFound: {

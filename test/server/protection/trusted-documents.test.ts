@@ -92,6 +92,13 @@ describe('a service with trusted documents', () => {
     expect(body).toEqual({ data: { channelCancelMultiFlowSignQRCode: { __typename: 'QrCodeNotFoundError' } } });
   });
 
+  it('takes the hash as documentId too, with or without the sha256: prefix', async () => {
+    for (const documentId of [documentHash(CANCEL_QR), `sha256:${documentHash(CANCEL_QR)}`]) {
+      const { body } = await post({ documentId, variables: { input } });
+      expect(body).toEqual({ data: { channelCancelMultiFlowSignQRCode: { __typename: 'QrCodeNotFoundError' } } });
+    }
+  });
+
   it('runs an operation of a trusted document holding several, picked by operationName', async () => {
     const { body } = await post({ extensions: byHash(EXAMPLE_OPERATIONS), operationName: 'CancelQrCode' });
     expect(body.errors).toBeUndefined();
