@@ -16,7 +16,7 @@ export interface DocumentLimits {
   directives: number;
 }
 
-/** Far above what the example operations use (0 aliases, depth 4, 141 tokens, 0 directives). */
+/** Above what the example operations use (0 aliases, depth 4, 141 tokens, 0 directives). */
 export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = { aliases: 5, depth: 6, tokens: 1000, directives: 10 };
 
 /**
