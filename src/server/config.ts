@@ -95,7 +95,10 @@ export interface Config {
   protection: Protection;
 }
 
-/** GraphiQL and introspection default to off in production; a trusted documents manifest is read and checked now, not per request. */
+/**
+ * GraphiQL and introspection default to off in production; a trusted documents
+ * manifest is read and checked now, not per request.
+ */
 function protectionFrom(vars: z.infer<typeof Environment>, production: boolean): Protection {
   let trustedDocuments;
   try {
