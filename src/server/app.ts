@@ -10,6 +10,7 @@ import type { AuthConfig, BrowserConfig } from './auth/config.js';
 import { useCallerAuthentication } from './auth/plugin.js';
 import { corsPolicy, useSecurityHeaders } from './browser.js';
 import { cachedGraphiQLRenderer, EXAMPLE_OPERATIONS } from './graphiql.js';
+import { DEVELOPMENT_PROTECTION, type Protection, protectionPlugins } from './protection/index.js';
 
 export interface AppOptions {
   tencent: TencentCaller;
@@ -21,12 +22,15 @@ export interface AppOptions {
   auth?: AuthConfig | undefined;
   /** CORS allowlist; absent: no cross-origin browser access. */
   browser?: BrowserConfig;
+  /** Abuse limits, GraphiQL and introspection switches, trusted documents. */
+  protection?: Protection;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 
 export function createApp(options: AppOptions) {
   const shared = { tencent: options.tencent, defaults: options.defaults, mode: options.mode };
+  const protection = options.protection ?? DEVELOPMENT_PROTECTION;
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -36,12 +40,16 @@ export function createApp(options: AppOptions) {
     cors: corsPolicy(options.browser ?? { corsOrigins: [] }),
     plugins: [
       useSecurityHeaders(),
+      ...protectionPlugins(protection),
       ...(options.auth ? [useCallerAuthentication(options.auth)] : []),
       // Refuses the requests a browser sends cross-site without a preflight (GET, forms, text/plain).
       useCSRFPrevention(),
       ...(options.plugins ?? []),
     ],
-    graphiql: { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
+    batching: protection.batchLimit > 0 ? { limit: protection.batchLimit } : false,
+    // No Upload scalar: the GraphQL multipart (file upload) format would only be a way in for large bodies.
+    multipart: false,
+    graphiql: protection.graphiql && { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
     renderGraphiQL: cachedGraphiQLRenderer(),
     maskedErrors: {
       // Unexpected faults reach clients as a message with an id; the details go to the log under that id.

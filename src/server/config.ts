@@ -7,6 +7,8 @@ import { type Credentials, CredentialsError, resolveCredentials } from '../tence
 import { ENVIRONMENT_ENDPOINTS, ESIGN_ENVIRONMENTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
 import { AuthConfigError, type AuthSettings, loadAuthSettings } from './auth/config.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
+import { DEVELOPMENT_PROTECTION, type Protection } from './protection/index.js';
+import { loadTrustedDocuments, TrustedDocumentsError } from './protection/trusted-documents.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -25,6 +27,10 @@ const baseUrl = z
   .refine((value) => !URL.canParse(value) || !/[?#]/.test(value), 'must not have a query or fragment');
 
 const text = z.string().trim().min(1, 'must not be blank');
+
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
+
+const { limits } = DEVELOPMENT_PROTECTION;
 
 const Environment = z.object({
   PORT: integer(0, 65535).default(4000),
@@ -51,6 +57,15 @@ const Environment = z.object({
   IDEMPOTENCY_TTL_SECONDS: integer(1, 7 * 86_400).default(86_400),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of: ${LOG_LEVELS.join(', ')}` }).default('info'),
+  GRAPHQL_MAX_ALIASES: integer(0, 1_000).default(limits.aliases),
+  GRAPHQL_MAX_DEPTH: integer(1, 1_000).default(limits.depth),
+  GRAPHQL_MAX_TOKENS: integer(1, 1_000_000).default(limits.tokens),
+  GRAPHQL_MAX_DIRECTIVES: integer(0, 1_000).default(limits.directives),
+  MAX_BODY_BYTES: integer(1_000, 100_000_000).default(DEVELOPMENT_PROTECTION.maxBodyBytes),
+  GRAPHQL_BATCH_LIMIT: integer(0, 100).default(DEVELOPMENT_PROTECTION.batchLimit),
+  GRAPHIQL: flag.optional(),
+  INTROSPECTION: flag.optional(),
+  TRUSTED_DOCUMENTS: text.optional(),
 });
 
 /** `sandbox`: no credentials, so the built-in emulator stands in for Tencent. */
@@ -85,6 +100,34 @@ export interface Config {
   browser: AuthSettings['browser'];
   /** Least severe level logged; JSON lines when `production`, pretty ones otherwise. */
   logLevel: LogLevel;
+  protection: Protection;
+}
+
+/**
+ * GraphiQL and introspection default to off in production; a trusted documents
+ * manifest is read and checked now, not per request.
+ */
+function protectionFrom(vars: z.infer<typeof Environment>, production: boolean): Protection {
+  let trustedDocuments;
+  try {
+    trustedDocuments = vars.TRUSTED_DOCUMENTS === undefined ? undefined : loadTrustedDocuments(vars.TRUSTED_DOCUMENTS);
+  } catch (error) {
+    if (error instanceof TrustedDocumentsError) throw new ConfigError(`Invalid configuration: TRUSTED_DOCUMENTS: ${error.message}`);
+    throw error;
+  }
+  return {
+    limits: {
+      aliases: vars.GRAPHQL_MAX_ALIASES,
+      depth: vars.GRAPHQL_MAX_DEPTH,
+      tokens: vars.GRAPHQL_MAX_TOKENS,
+      directives: vars.GRAPHQL_MAX_DIRECTIVES,
+    },
+    maxBodyBytes: vars.MAX_BODY_BYTES,
+    batchLimit: vars.GRAPHQL_BATCH_LIMIT,
+    graphiql: vars.GRAPHIQL ?? !production,
+    introspection: vars.INTROSPECTION ?? !production,
+    trustedDocuments,
+  };
 }
 
 function describe(error: z.ZodError): string {
@@ -146,5 +189,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     ...authSettings,
     logLevel: vars.LOG_LEVEL,
+    protection: protectionFrom(vars, production),
   };
 }

@@ -53,3 +53,27 @@ export function redact<T>(value: T): T {
   };
   return walk(value) as T;
 }
+
+/**
+ * GraphQL's own error messages repeat the offending input, for a missing
+ * field the whole input object with its names and ID numbers; these keep
+ * what was wrong and where, and drop the value.
+ */
+const ECHOED_VALUES: [RegExp, string][] = [
+  [/ got invalid value .*?(?= at "[^"]*"; |; )/s, ' got an invalid value'],
+  [/(cannot represent [^:]*value): .*$/s, '$1.'],
+  [/\bValue .* (does not exist in "\w+" enum)/s, 'The value $1'],
+  [/(Expected value of type "[^"]+"), found .*?(?=; |\.$)/s, '$1'],
+  [/^(Syntax Error: .*?\b(?:String|BlockString|Int|Float)) ".*"/s, '$1'],
+];
+
+/** Real messages without a value are far shorter; a longer one holds a long value, and the patterns above would take
+ * time growing with the square of its length to scrub it, so it is replaced whole. */
+const MAX_SCRUBBED_LENGTH = 2_000;
+
+export const LONG_VALUE_MESSAGE = 'The request holds an invalid value too long to repeat here.';
+
+export function withoutEchoedValues(message: string): string {
+  if (message.length > MAX_SCRUBBED_LENGTH) return LONG_VALUE_MESSAGE;
+  return ECHOED_VALUES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
+}

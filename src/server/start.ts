@@ -76,6 +76,7 @@ export async function startService(config: Config, logger?: Logger | boolean): P
     plugins: [...observability.plugins, useHealth(readiness), useIdempotency(idempotency)],
     auth: config.auth,
     browser: config.browser,
+    protection: config.protection,
   });
 
   if (redis) {

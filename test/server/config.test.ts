@@ -52,6 +52,14 @@ describe('loadConfig', () => {
       auth: undefined,
       browser: { corsOrigins: 'loopback' },
       logLevel: 'info',
+      protection: {
+        limits: { aliases: 5, depth: 6, tokens: 1000, directives: 10 },
+        maxBodyBytes: 100_000,
+        batchLimit: 0,
+        graphiql: true,
+        introspection: true,
+        trustedDocuments: undefined,
+      },
     });
   });
 
@@ -89,6 +97,14 @@ describe('loadConfig', () => {
         IDEMPOTENCY_TTL_SECONDS: '60',
         SHUTDOWN_TIMEOUT_MS: '0',
         LOG_LEVEL: 'debug',
+        GRAPHQL_MAX_ALIASES: '2',
+        GRAPHQL_MAX_DEPTH: '4',
+        GRAPHQL_MAX_TOKENS: '300',
+        GRAPHQL_MAX_DIRECTIVES: '0',
+        MAX_BODY_BYTES: '20000',
+        GRAPHQL_BATCH_LIMIT: '5',
+        GRAPHIQL: 'false',
+        INTROSPECTION: 'false',
       },
       EMPTY_HOME,
     );
@@ -112,6 +128,13 @@ describe('loadConfig', () => {
       idempotencyTtlSeconds: 60,
       shutdownTimeoutMs: 0,
       logLevel: 'debug',
+      protection: {
+        limits: { aliases: 2, depth: 4, tokens: 300, directives: 0 },
+        maxBodyBytes: 20_000,
+        batchLimit: 5,
+        graphiql: false,
+        introspection: false,
+      },
     });
   });
 
@@ -143,10 +166,26 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /SHUTDOWN_TIMEOUT_MS/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL: must be one of: fatal, error, warn, info, debug, trace, silent/],
+    [{ GRAPHQL_MAX_ALIASES: '-1' }, /GRAPHQL_MAX_ALIASES: must be a whole number from 0 to 1000/],
+    [{ GRAPHQL_MAX_DEPTH: '0' }, /GRAPHQL_MAX_DEPTH: must be a whole number from 1/],
+    [{ MAX_BODY_BYTES: '100kb' }, /MAX_BODY_BYTES: must be a whole number from 1000 to 100000000/],
+    [{ GRAPHQL_BATCH_LIMIT: '1000' }, /GRAPHQL_BATCH_LIMIT: must be a whole number from 0 to 100/],
+    [{ GRAPHIQL: 'yes' }, /GRAPHIQL: must be true or false/],
+    [{ INTROSPECTION: '1' }, /INTROSPECTION: must be true or false/],
     [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, /TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not/],
     [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(configError(env)).toMatch(message);
+  });
+
+  it('turns GraphiQL and introspection off in production unless switched on', () => {
+    const apiKeys = JSON.stringify([{ name: 'ops', sha256: 'a'.repeat(64), unrestricted: true }]);
+    const production = { ...credentials, NODE_ENV: 'production', AUTH_API_KEYS: apiKeys };
+    expect(loadConfig(production, EMPTY_HOME).protection).toMatchObject({ graphiql: false, introspection: false });
+    expect(loadConfig({ ...production, GRAPHIQL: 'true', INTROSPECTION: 'true' }, EMPTY_HOME).protection).toMatchObject({
+      graphiql: true,
+      introspection: true,
+    });
   });
 
   it('refuses production without credentials, in one line', () => {

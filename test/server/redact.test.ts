@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { maskIdNumber, maskName, redact, SECRET_PLACEHOLDER } from '../../src/server/redact.js';
+import {
+  LONG_VALUE_MESSAGE,
+  maskIdNumber,
+  maskName,
+  redact,
+  SECRET_PLACEHOLDER,
+  withoutEchoedValues,
+} from '../../src/server/redact.js';
 
 describe('redact', () => {
   it('keeps the first and last two characters of an ID number', () => {
@@ -35,5 +42,44 @@ describe('redact', () => {
     const node: Record<string, unknown> = { idNumber: '610000000000000000' };
     node.self = node;
     expect(redact(node)).toEqual({ idNumber: '61**************00', self: '[circular]' });
+  });
+});
+
+describe('withoutEchoedValues', () => {
+  // Messages as graphql-js words them, for values a client sent wrongly.
+  it.each([
+    [
+      'Variable "$input" got invalid value { name: "欧阳明月", idCardType: "ID_CARD" } at "input.userInfo"; Field "idCardNumber" of required type "String!" was not provided.',
+      'Variable "$input" got an invalid value at "input.userInfo"; Field "idCardNumber" of required type "String!" was not provided.',
+    ],
+    [
+      'Variable "$input" got invalid value 110105194912310020 at "input.userInfo.idCardNumber"; String cannot represent a non string value: 110105194912310020',
+      'Variable "$input" got an invalid value at "input.userInfo.idCardNumber"; String cannot represent a non string value.',
+    ],
+    [
+      'Variable "$x" got invalid value "11010519491231002X"; Boolean cannot represent a non boolean value: "11010519491231002X"',
+      'Variable "$x" got an invalid value; Boolean cannot represent a non boolean value.',
+    ],
+    [
+      'Value "11010519491231002X" does not exist in "IdCardType" enum. Did you mean the enum value "ID_CARD"?',
+      'The value does not exist in "IdCardType" enum. Did you mean the enum value "ID_CARD"?',
+    ],
+    ['Enum "IdCardType" cannot represent non-enum value: "11010519491231002X".', 'Enum "IdCardType" cannot represent non-enum value.'],
+    ['Expected value of type "UserThreeFactorInput!", found "11010519491231002X".', 'Expected value of type "UserThreeFactorInput!".'],
+    ['Syntax Error: Expected Name, found String "11010519491231002X".', 'Syntax Error: Expected Name, found String.'],
+    ['Syntax Error: Unexpected Int "110105194912310020".', 'Syntax Error: Unexpected Int.'],
+  ])('drops the value from %j', (message, expected) => {
+    expect(withoutEchoedValues(message)).toBe(expected);
+  });
+
+  it('replaces a message holding a long value whole', () => {
+    const value = `${'Value "x" '.repeat(300)}11010519491231002X`;
+    expect(withoutEchoedValues(`Syntax Error: Expected Name, found String "${value}".`)).toBe(LONG_VALUE_MESSAGE);
+  });
+
+  it('leaves messages without values alone', () => {
+    for (const message of ['Cannot query field "modes" on type "Query".', 'Syntax Error: Unterminated string.', 'Unexpected error.']) {
+      expect(withoutEchoedValues(message)).toBe(message);
+    }
   });
 });

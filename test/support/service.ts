@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
+import { apiKeyDigest } from '../../src/server/auth/api-keys.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadConfig } from '../../src/server/config.js';
 import type { Logger } from '../../src/server/observability/logger.js';
@@ -31,6 +32,16 @@ export function serviceFor(
     EMPTY_HOME,
   );
   return startService(config, logger);
+}
+
+/** The service as production runs it (`NODE_ENV=production`, credentials set) in front of a test emulator. */
+/** The API key production test services accept (production requires caller authentication). */
+export const PRODUCTION_API_KEY = 'esk_production-test-suite-key-0123456789';
+export const PRODUCTION_AUTH = { 'x-api-key': PRODUCTION_API_KEY };
+
+export function productionServiceFor(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+  const apiKeys = [{ name: 'test-suite', sha256: apiKeyDigest(PRODUCTION_API_KEY), unrestricted: true }];
+  return serviceFor(emulator, { NODE_ENV: 'production', AUTH_API_KEYS: JSON.stringify(apiKeys), ...env });
 }
 
 export interface GraphQLResponse {

@@ -52,9 +52,9 @@ export function useIdempotency(store: IdempotencyStore): Plugin {
         if (!VALID_KEY.test(header)) {
           return refusal('Idempotency-Key must be 1–255 visible ASCII characters.', 'BAD_IDEMPOTENCY_KEY', 400);
         }
-        const fingerprint = createHash('sha256')
-          .update(canonical([params.query ?? null, params.operationName ?? null, params.variables ?? null]))
-          .digest('hex');
+        // Extensions carry a trusted document's hash when the query itself is absent.
+        const request = [params.query, params.operationName, params.variables, params.extensions].map((part) => part ?? null);
+        const fingerprint = createHash('sha256').update(canonical(request)).digest('hex');
         let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
         try {
           claim = await store.claim(key, fingerprint);
