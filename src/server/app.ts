@@ -5,6 +5,7 @@ import { createGraphQLError, createYoga, maskError, type Plugin, type YogaLogger
 import type { RequestDefaults, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
+import { useCompiledExecution } from './compiled-execution.js';
 import { cachedGraphiQLRenderer, EXAMPLE_OPERATIONS } from './graphiql.js';
 
 export interface AppOptions {
@@ -25,7 +26,7 @@ export function createApp(options: AppOptions) {
     landingPage: false,
     logging: options.logger ?? true,
     context: (): GraphQLContext => ({ ...shared, outcomes: [] }),
-    plugins: options.plugins ?? [],
+    plugins: [useCompiledExecution(), ...(options.plugins ?? [])],
     graphiql: { title: 'Tencent e-sign GraphQL', defaultQuery: EXAMPLE_OPERATIONS },
     renderGraphiQL: cachedGraphiQLRenderer(),
     maskedErrors: {
