@@ -52,8 +52,10 @@ function stop(): void {
 process.once('disconnect', stop);
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'usage') {
+    if (message.collectGarbage) globalThis.gc?.();
     const cpu = process.cpuUsage();
-    send({ type: 'usage', rssBytes: process.memoryUsage.rss(), peakRssBytes: peakRssBytes(), cpuMicros: cpu.user + cpu.system });
+    const { rss, heapUsed } = process.memoryUsage();
+    send({ type: 'usage', rssBytes: rss, peakRssBytes: peakRssBytes(), cpuMicros: cpu.user + cpu.system, heapUsedBytes: heapUsed });
   } else {
     stop();
   }

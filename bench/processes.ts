@@ -9,7 +9,8 @@ export type ChildMessage =
   | { type: 'failed'; message: string }
   | ({ type: 'usage' } & Usage);
 
-export type ParentMessage = { type: 'usage' } | { type: 'stop' };
+/** `collectGarbage`: run a full collection first (the child needs `--expose-gc`), so heap use shows what is retained. */
+export type ParentMessage = { type: 'usage'; collectGarbage?: boolean } | { type: 'stop' };
 
 export interface Usage {
   rssBytes: number;
@@ -17,13 +18,14 @@ export interface Usage {
   peakRssBytes: number;
   /** CPU time (user and system) the process has used since it started. */
   cpuMicros: number;
+  heapUsedBytes: number;
 }
 
 export interface BenchProcess {
   name: string;
   url: string;
   workload: Workload;
-  usage(): Promise<Usage>;
+  usage(collectGarbage?: boolean): Promise<Usage>;
   stop(): Promise<void>;
 }
 
@@ -72,11 +74,11 @@ export async function spawnProcess(name: string, options: SpawnOptions = {}): Pr
     name,
     url: ready.url,
     workload: ready.workload ?? { body: '', expectBody: '' },
-    async usage() {
+    async usage(collectGarbage = false) {
       const reply = nextMessage(child, 'usage');
-      child.send({ type: 'usage' } satisfies ParentMessage);
-      const { rssBytes, peakRssBytes, cpuMicros } = await reply;
-      return { rssBytes, peakRssBytes, cpuMicros };
+      child.send({ type: 'usage', collectGarbage } satisfies ParentMessage);
+      const { rssBytes, peakRssBytes, cpuMicros, heapUsedBytes } = await reply;
+      return { rssBytes, peakRssBytes, cpuMicros, heapUsedBytes };
     },
     async stop() {
       child.send({ type: 'stop' } satisfies ParentMessage);
