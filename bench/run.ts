@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
 
 function positive(name: string, value: string | undefined): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number, not ${value}`);
+  if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a whole number above 0, not ${value}`);
   return number;
 }
 
@@ -52,13 +52,74 @@ async function check(contender: BenchProcess): Promise<void> {
   if (body !== contender.workload.expectBody) throw new Error(`${contender.name} answered ${res.status} ${body}`);
 }
 
-async function bench(): Promise<void> {
-  const connections = positive('connections', args.connections);
-  const durationSeconds = positive('duration', args.duration);
-  const warmupSeconds = positive('warmup', args.warmup);
-  const rounds = positive('rounds', args.rounds);
-  const load = { connections, durationSeconds };
+interface Settings {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  rounds: number;
+}
 
+function describeRound(round: number, name: string, result: Measurement): string {
+  const failed = result.failures ? `  ${result.failures} FAILED` : '';
+  return `  round ${round} ${name.padEnd(8)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  CPU ${result.cpuMsPerRequest.toFixed(3)} ms/req${failed}`;
+}
+
+/** Warms every contender up, then measures them in rounds whose order alternates. */
+async function measureInRounds(running: BenchProcess[], settings: Settings): Promise<Map<string, Measurement[]>> {
+  const load = { connections: settings.connections, durationSeconds: settings.durationSeconds };
+  for (const contender of running) {
+    await runLoad(contender.url, contender.workload, { ...load, durationSeconds: settings.warmupSeconds });
+  }
+  const results = new Map<string, Measurement[]>(running.map((c) => [c.name, []]));
+  for (let round = 1; round <= settings.rounds; round++) {
+    // Alternating the order spreads drifts in the machine's load evenly over the contenders.
+    const order = round % 2 === 1 ? running : [...running].reverse();
+    for (const contender of order) {
+      const result = await measure(contender, load);
+      results.get(contender.name)!.push(result);
+      console.log(describeRound(round, contender.name, result));
+    }
+  }
+  return results;
+}
+
+async function report(running: BenchProcess[], results: Map<string, Measurement[]>, settings: Settings): Promise<number> {
+  const figures: ContenderFigures[] = [];
+  for (const [index, contender] of running.entries()) {
+    const { peakRssBytes } = await contender.usage();
+    figures.push(figuresOf(contender.name, CONTENDERS[index]!.label, results.get(contender.name)!, peakRssBytes));
+  }
+  const [layer, baseline, raw] = figures as [ContenderFigures, ContenderFigures, ContenderFigures];
+  const layerOverBaseline = ratios(layer, baseline);
+  const layerOverLimit = ratios(layer, raw);
+  const comparisons = [
+    { label: 'layer / baseline', ratios: layerOverBaseline },
+    { label: 'layer / limit', ratios: layerOverLimit },
+  ];
+  const failures = figures.flatMap((f) => f.rounds).reduce((sum, r) => sum + r.failures, 0);
+  const met = meetsTarget(layerOverBaseline);
+  console.log(`\nMedians of ${settings.rounds} rounds:\n\n${formatTable(figures, comparisons)}\n`);
+  console.log(
+    `Target (req/s ≥ ${TARGET.throughputAtLeast}× baseline, p99 ≤ ${TARGET.p99AtMost}× baseline): ${met ? 'met' : 'NOT met'}`,
+  );
+  if (failures > 0) console.log(`${failures} requests failed or answered an unexpected body: the figures are not valid.`);
+  if (args.json) {
+    const machine = { cpus: cpus().length, node: process.version };
+    const ratiosOf = { layerOverBaseline, layerOverLimit };
+    const document = { settings, machine, contenders: figures, ratios: ratiosOf, target: { ...TARGET, met }, failures };
+    writeFileSync(args.json, `${JSON.stringify(document, null, 2)}\n`);
+    console.log(`Written to ${args.json}`);
+  }
+  return failures;
+}
+
+async function bench(): Promise<void> {
+  const settings: Settings = {
+    connections: positive('connections', args.connections),
+    durationSeconds: positive('duration', args.duration),
+    warmupSeconds: positive('warmup', args.warmup),
+    rounds: positive('rounds', args.rounds),
+  };
   const upstream = await spawnProcess('upstream');
   const running: BenchProcess[] = [];
   try {
@@ -68,49 +129,10 @@ async function bench(): Promise<void> {
     }
     for (const contender of running) await check(contender);
     console.log(
-      `${connections} connections, ${warmupSeconds} s warm-up each, then ${rounds} alternating rounds of ${durationSeconds} s; ${cpus().length} CPUs, Node ${process.version}`,
+      `${settings.connections} connections, ${settings.warmupSeconds} s warm-up each, then ${settings.rounds} alternating rounds of ${settings.durationSeconds} s; ${cpus().length} CPUs, Node ${process.version}`,
     );
-    for (const contender of running) {
-      await runLoad(contender.url, contender.workload, { ...load, durationSeconds: warmupSeconds });
-    }
-
-    const results = new Map<string, Measurement[]>(running.map((c) => [c.name, []]));
-    for (let round = 0; round < rounds; round++) {
-      // Alternating the order spreads drifts in the machine's load evenly over the contenders.
-      const order = round % 2 === 0 ? running : [...running].reverse();
-      for (const contender of order) {
-        const result = await measure(contender, load);
-        results.get(contender.name)!.push(result);
-        console.log(
-          `  round ${round + 1} ${contender.name.padEnd(8)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  CPU ${result.cpuMsPerRequest.toFixed(3)} ms/req${result.failures ? `  ${result.failures} FAILED` : ''}`,
-        );
-      }
-    }
-
-    const figures: ContenderFigures[] = [];
-    for (const [index, contender] of running.entries()) {
-      const { peakRssBytes } = await contender.usage();
-      figures.push(figuresOf(contender.name, CONTENDERS[index]!.label, results.get(contender.name)!, peakRssBytes));
-    }
-    const [layer, baseline, raw] = figures as [ContenderFigures, ContenderFigures, ContenderFigures];
-    const layerOverBaseline = ratios(layer, baseline);
-    const layerOverLimit = ratios(layer, raw);
-    const comparisons = [
-      { label: 'layer / baseline', ratios: layerOverBaseline },
-      { label: 'layer / limit', ratios: layerOverLimit },
-    ];
-    const failures = figures.flatMap((f) => f.rounds).reduce((sum, r) => sum + r.failures, 0);
-    const met = meetsTarget(layerOverBaseline);
-    console.log(`\nMedians of ${rounds} rounds:\n\n${formatTable(figures, comparisons)}\n`);
-    console.log(
-      `Target (req/s ≥ ${TARGET.throughputAtLeast}× baseline, p99 ≤ ${TARGET.p99AtMost}× baseline): ${met ? 'met' : 'NOT met'}`,
-    );
-    if (failures > 0) console.log(`${failures} requests failed or answered an unexpected body: the figures are not valid.`);
-    if (args.json) {
-      const report = { settings: { connections, durationSeconds, warmupSeconds, rounds }, machine: { cpus: cpus().length, node: process.version }, contenders: figures, ratios: { layerOverBaseline, layerOverLimit }, target: { ...TARGET, met }, failures };
-      writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
-      console.log(`Written to ${args.json}`);
-    }
+    const results = await measureInRounds(running, settings);
+    const failures = await report(running, results, settings);
     process.exitCode = failures > 0 ? 1 : 0;
   } finally {
     await Promise.all([...running, upstream].map((p) => p.stop()));
