@@ -1,0 +1,88 @@
+/** Starts the fake upstream and each contender in a child process and talks to it. */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LayerOptions } from './contenders/contender.js';
+import type { Workload } from './workload.js';
+
+export type ChildMessage =
+  | { type: 'ready'; url: string; workload: Workload | undefined }
+  | { type: 'failed'; message: string }
+  | ({ type: 'usage' } & Usage);
+
+/** `collectGarbage`: run a full collection first (the child needs `--expose-gc`), so heap use shows what is retained. */
+export type ParentMessage = { type: 'usage'; collectGarbage?: boolean } | { type: 'stop' };
+
+export interface Usage {
+  rssBytes: number;
+  /** The most resident memory the process has had since it started. */
+  peakRssBytes: number;
+  /** CPU time (user and system) the process has used since it started. */
+  cpuMicros: number;
+  heapUsedBytes: number;
+}
+
+export interface BenchProcess {
+  name: string;
+  url: string;
+  workload: Workload;
+  usage(collectGarbage?: boolean): Promise<Usage>;
+  stop(): Promise<void>;
+}
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T): Promise<Extract<ChildMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: ChildMessage) => {
+      if (message.type === 'failed') finish(() => reject(new Error(message.message)));
+      else if (message.type === type) finish(() => resolve(message as Extract<ChildMessage, { type: T }>));
+    };
+    const onExit = (code: number | null) => finish(() => reject(new Error(`exited with code ${code} before ${type}`)));
+    const finish = (settle: () => void) => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      settle();
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+export interface SpawnOptions {
+  upstreamUrl?: string;
+  layer?: LayerOptions;
+  /** Extra Node flags, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+  /** Where the child's own output goes: shown for the bench, discarded for the soak's request logs. */
+  quiet?: boolean;
+}
+
+export async function spawnProcess(name: string, options: SpawnOptions = {}): Promise<BenchProcess> {
+  const child = fork(CHILD, [name, options.upstreamUrl ?? '', JSON.stringify(options.layer ?? {})], {
+    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+    stdio: options.quiet ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let ready;
+  try {
+    ready = await nextMessage(child, 'ready');
+  } catch (error) {
+    child.kill();
+    throw new Error(`${name} did not start: ${(error as Error).message}`);
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    url: ready.url,
+    workload: ready.workload ?? { body: '', expectBody: '' },
+    async usage(collectGarbage = false) {
+      const reply = nextMessage(child, 'usage');
+      child.send({ type: 'usage', collectGarbage } satisfies ParentMessage);
+      const { rssBytes, peakRssBytes, cpuMicros, heapUsedBytes } = await reply;
+      return { rssBytes, peakRssBytes, cpuMicros, heapUsedBytes };
+    },
+    async stop() {
+      child.send({ type: 'stop' } satisfies ParentMessage);
+      await exited;
+    },
+  };
+}

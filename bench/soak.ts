@@ -1,0 +1,119 @@
+/**
+ * `npm run bench -- --soak`: the layer at a fixed rate for a while (60 s by
+ * default) with its limiter, idempotency records and logs on, sampling its
+ * RSS each second; after the warm-up, RSS must stay within a small bound.
+ * Every fifth sample follows a full garbage collection, so the heap figure
+ * shows what is retained rather than how lazily V8 collects.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { runLoad } from './load.js';
+import { type BenchProcess, spawnProcess } from './processes.js';
+import { median } from './report.js';
+
+export interface SoakOptions {
+  /** Requests per second sent. */
+  rate: number;
+  /** The layer's `TENCENT_RATE_LIMIT_PER_SECOND`. */
+  rateLimit: number;
+  durationSeconds: number;
+  /** Growth of RSS allowed past the warm-up. */
+  boundMegabytes: number;
+  json: string | undefined;
+}
+
+/** Idempotency records live this long in the soak, so the store reaches its steady size within the warm-up. */
+const RECORD_TTL_SECONDS = 10;
+
+interface Sample {
+  second: number;
+  rssMegabytes: number;
+  /** Present on the samples taken after a full collection. */
+  retainedHeapMegabytes?: number;
+}
+
+const GC_EVERY_SECONDS = 5;
+
+const megabytes = (bytes: number) => bytes / 1024 / 1024;
+
+/** Whether the layer answers a repeated `Idempotency-Key` from its records (it does once idempotency is wired in). */
+async function idempotencyIsOn(layer: BenchProcess): Promise<boolean> {
+  const headers = { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': randomUUID() };
+  const send = () => fetch(layer.url, { method: 'POST', headers, body: layer.workload.body }).then((r) => r.json());
+  await send();
+  const second = (await send()) as { extensions?: { idempotentReplay?: boolean } };
+  return second.extensions?.idempotentReplay === true;
+}
+
+async function sampleEverySecond(layer: BenchProcess, samples: Sample[], until: Promise<unknown>): Promise<void> {
+  const started = Date.now();
+  let done = false;
+  void until.finally(() => (done = true));
+  while (!done) {
+    const second = Math.round((Date.now() - started) / 1000);
+    const collected = second % GC_EVERY_SECONDS === 0;
+    const { rssBytes, heapUsedBytes } = await layer.usage(collected);
+    samples.push({
+      second,
+      rssMegabytes: megabytes(rssBytes),
+      ...(collected ? { retainedHeapMegabytes: megabytes(heapUsedBytes) } : {}),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+export async function runSoak(options: SoakOptions): Promise<boolean> {
+  const warmupSeconds = Math.min(20, Math.round(options.durationSeconds / 4));
+  const upstream = await spawnProcess('upstream');
+  const layer = await spawnProcess('layer', {
+    upstreamUrl: upstream.url,
+    layer: {
+      env: { TENCENT_RATE_LIMIT_PER_SECOND: String(options.rateLimit), IDEMPOTENCY_TTL_SECONDS: String(RECORD_TTL_SECONDS) },
+      logs: true,
+    },
+    // The request logs are written (that is part of what is soaked) but not shown.
+    quiet: true,
+    nodeFlags: ['--expose-gc'],
+  });
+  try {
+    const idempotency = await idempotencyIsOn(layer);
+    console.log(
+      `Soak: ${options.rate} req/s for ${options.durationSeconds} s, limiter at ${options.rateLimit}/s, idempotency records ${idempotency ? `on (kept ${RECORD_TTL_SECONDS} s)` : 'NOT wired in this build'}, logs on; warm-up ${warmupSeconds} s`,
+    );
+    const samples: Sample[] = [];
+    const load = runLoad(layer.url, layer.workload, {
+      connections: 32,
+      durationSeconds: options.durationSeconds,
+      overallRate: options.rate,
+      headersFor: () => ({ 'idempotency-key': randomUUID() }),
+    });
+    await sampleEverySecond(layer, samples, load);
+    const result = await load;
+
+    const afterWarmup = samples.filter((s) => s.second >= warmupSeconds);
+    const growthOf = (values: number[]) => median(values.slice(-5)) - median(values.slice(0, 5));
+    const rssGrowth = growthOf(afterWarmup.map((s) => s.rssMegabytes));
+    const retained = afterWarmup.flatMap((s) => (s.retainedHeapMegabytes === undefined ? [] : [s.retainedHeapMegabytes]));
+    const heapGrowth = retained.length > 1 ? retained.at(-1)! - retained[0]! : 0;
+    const flat = rssGrowth <= options.boundMegabytes && result.failures === 0;
+
+    for (const sample of samples.filter((s) => s.retainedHeapMegabytes !== undefined)) {
+      console.log(
+        `  ${String(sample.second).padStart(4)} s  RSS ${sample.rssMegabytes.toFixed(1)} MB  heap retained ${sample.retainedHeapMegabytes!.toFixed(1)} MB`,
+      );
+    }
+    console.log(
+      `${result.requests} requests (${result.requestsPerSecond.toFixed(0)}/s, p99 ${result.p99Ms} ms, ${result.failures} failed).`,
+    );
+    console.log(
+      `Past the warm-up: RSS grew ${rssGrowth.toFixed(1)} MB (bound ${options.boundMegabytes} MB), retained heap ${heapGrowth.toFixed(1)} MB: ${flat ? 'flat' : 'NOT flat'}`,
+    );
+    if (options.json) {
+      writeFileSync(options.json, `${JSON.stringify({ options, idempotency, warmupSeconds, samples, result, rssGrowth, heapGrowth, flat }, null, 2)}\n`);
+      console.log(`Written to ${options.json}`);
+    }
+    return flat;
+  } finally {
+    await Promise.all([layer.stop(), upstream.stop()]);
+  }
+}
