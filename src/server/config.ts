@@ -8,7 +8,7 @@ import { ENVIRONMENT_ENDPOINTS, ESIGN_ENVIRONMENTS, type Endpoints, type EsignEn
 import { AuthConfigError, type AuthSettings, loadAuthSettings } from './auth/config.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { DEVELOPMENT_PROTECTION, type Protection } from './protection/index.js';
-import { loadTrustedDocuments, TrustedDocumentsError } from './protection/trusted-documents.js';
+import { loadTrustedDocuments, type TrustedDocuments, TrustedDocumentsError } from './protection/trusted-documents.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -108,7 +108,7 @@ export interface Config {
  * manifest is read and checked now, not per request.
  */
 function protectionFrom(vars: z.infer<typeof Environment>, production: boolean): Protection {
-  let trustedDocuments;
+  let trustedDocuments: TrustedDocuments | undefined;
   try {
     trustedDocuments = vars.TRUSTED_DOCUMENTS === undefined ? undefined : loadTrustedDocuments(vars.TRUSTED_DOCUMENTS);
   } catch (error) {

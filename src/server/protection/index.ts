@@ -36,6 +36,7 @@ export function protectionPlugins(protection: Protection): Plugin[] {
     useEchoFreeErrors(),
     ...(protection.trustedDocuments ? [useTrustedDocuments(protection.trustedDocuments)] : []),
     useDocumentLimits(protection.limits, { hideSuggestions: !protection.introspection }),
+    // biome-ignore lint/complexity/noBannedTypes: yoga's own `Plugin` has the context `{}`, which this must match.
     ...(protection.introspection ? [] : [useDisableIntrospection<{}>()]),
   ];
 }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { parse, validate } from 'graphql';
+import { type GraphQLError, parse, validate } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { z } from 'zod';
 import { schema } from '../../schema/index.js';
@@ -40,7 +40,7 @@ function checkManifest(manifest: Record<string, string>): TrustedDocuments {
     if (hash !== documentHash(document)) {
       throw new TrustedDocumentsError(`${hash} is not the SHA-256 of its document`);
     }
-    let errors;
+    let errors: readonly GraphQLError[];
     try {
       errors = validate(schema, parse(document));
     } catch (error) {

@@ -21,7 +21,7 @@ function paddedRequest(bytes: number): string {
       input: { agent: { appId: 'app', proxyOrganizationOpenId: 'org', proxyOperator: { openId: 'op' } }, qrCodeId: 'Q'.repeat(32) },
     },
   });
-  return request.slice(0, -1) + ' '.repeat(bytes - Buffer.byteLength(request)) + '}';
+  return `${request.slice(0, -1)}${' '.repeat(bytes - Buffer.byteLength(request))}}`;
 }
 
 /** The body in 64 kB chunks with no Content-Length, so it goes out with chunked transfer encoding. */
@@ -31,7 +31,8 @@ function chunked(text: string): ReadableStream<Uint8Array> {
   return new ReadableStream({
     pull(controller) {
       if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(offset, (offset += 65_536)));
+      controller.enqueue(bytes.subarray(offset, offset + 65_536));
+      offset += 65_536;
     },
   });
 }
