@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { TencentAction } from '../tencent/action.js';
-import type { TencentFailure } from '../tencent/client.js';
+import { isRequestLimitExceeded, type TencentFailure } from '../tencent/client.js';
 import type { CallerNotAllowedResult } from './caller.js';
 
 export interface TencentErrorType {
@@ -166,7 +166,7 @@ export function failureMapper(action: TencentAction): (failure: TencentFailure) 
         return { __typename: 'RateLimitedError', message: failure.message, retryAfterSeconds: failure.retryAfterSeconds };
       case 'tencent': {
         const { code, message, requestId } = failure;
-        if (code.startsWith('RequestLimitExceeded')) {
+        if (isRequestLimitExceeded(code)) {
           return { __typename: 'RateLimitedError', message, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS };
         }
         const type = candidates.find((t) => matches(t, code));

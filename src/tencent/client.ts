@@ -20,6 +20,11 @@ export type TencentFailure =
   /** Not sent because the per-second budget for the action is spent. */
   | { kind: 'rate-limited'; message: string; retryAfterSeconds: number };
 
+/** Tencent's per-second limit refused the call (`RequestLimitExceeded` and its sub-codes): nothing was done. */
+export function isRequestLimitExceeded(code: string): boolean {
+  return code.startsWith('RequestLimitExceeded');
+}
+
 export type TencentOutcome<T> = { ok: true; requestId: string; reply: T } | { ok: false; failure: TencentFailure };
 
 /** Anything that performs a Tencent call: the client itself, or a wrapper adding a policy around it. */

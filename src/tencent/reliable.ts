@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplyOf, RequestOf, TencentAction } from './action.js';
 import { type BreakerOptions, type BreakerState, CircuitBreaker } from './breaker.js';
 import type { CallBudget } from './budget.js';
-import type { TencentCaller, TencentOutcome } from './client.js';
+import { isRequestLimitExceeded, type TencentCaller, type TencentOutcome } from './client.js';
 import { SERVICES, type Service } from './endpoints.js';
 
 export interface RetryOptions {
@@ -29,7 +29,7 @@ export interface ReliabilityOptions {
 function provablyNotApplied(outcome: TencentOutcome<unknown>): boolean {
   if (outcome.ok) return false;
   const { failure } = outcome;
-  if (failure.kind === 'tencent') return failure.code.startsWith('RequestLimitExceeded');
+  if (failure.kind === 'tencent') return isRequestLimitExceeded(failure.code);
   return failure.kind === 'upstream' && !failure.outcomeUnknown;
 }
 
