@@ -62,7 +62,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-
 /** Maps a zod failure on the request parameters to Tencent's parameter error codes. */
 function parameterError(error: z.ZodError, params: unknown): ActionResult {
   const issue = error.issues[0]!;

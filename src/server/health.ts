@@ -12,8 +12,7 @@ export interface Readiness {
   [detail: string]: unknown;
 }
 
-
-export function useHealth(readiness: () => Readiness): Plugin {
+export function useReadiness(readiness: () => Readiness): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/ready' || (request.method !== 'GET' && request.method !== 'HEAD')) return;

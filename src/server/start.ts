@@ -11,7 +11,7 @@ import { TencentClient } from '../tencent/client.js';
 import { SERVICES } from '../tencent/endpoints.js';
 import { createApp, GRAPHQL_PATH } from './app.js';
 import type { Config } from './config.js';
-import { useHealth } from './health.js';
+import { useReadiness } from './health.js';
 import { MemoryIdempotencyStore } from './idempotency/memory-store.js';
 import { useIdempotency } from './idempotency/plugin.js';
 import { RedisIdempotencyStore } from './idempotency/redis-store.js';
@@ -73,7 +73,7 @@ export async function startService(config: Config, logger?: Logger | boolean): P
     defaults: config.defaults,
     mode,
     logger: observability.yogaLogger,
-    plugins: [...observability.plugins, useHealth(readiness), useIdempotency(idempotency)],
+    plugins: [...observability.plugins, useReadiness(readiness), useIdempotency(idempotency)],
     auth: config.auth,
     browser: config.browser,
     protection: config.protection,

@@ -150,7 +150,10 @@ export class TencentClient implements TencentCaller {
     let serverTime: number | undefined;
     // Not AbortSignal.timeout: its timer outlives the call and fires later for every call, each firing costly.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(Object.assign(new Error('deadline'), { name: 'TimeoutError' })), this.options.timeoutMs);
+    const timer = setTimeout(
+      () => deadline.abort(Object.assign(new Error('deadline'), { name: 'TimeoutError' })),
+      this.options.timeoutMs,
+    );
     try {
       const res = await target.pool.request({
         method: 'POST',
