@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 import { type Credentials, CredentialsError, resolveCredentials } from '../tencent/credentials.js';
-import { ENVIRONMENT_ENDPOINTS, ESIGN_ENVIRONMENTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
+import {
+  ENVIRONMENT_ENDPOINTS,
+  ESIGN_ENVIRONMENTS,
+  type Endpoints,
+  type EsignEnvironment,
+} from '../tencent/endpoints.js';
 import { AuthConfigError, type AuthSettings, loadAuthSettings } from './auth/config.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { DEVELOPMENT_PROTECTION, type Protection } from './protection/index.js';
@@ -66,6 +71,7 @@ const Environment = z.object({
   GRAPHIQL: flag.optional(),
   INTROSPECTION: flag.optional(),
   TRUSTED_DOCUMENTS: text.optional(),
+  GRAPHQL_FAST_PATH: flag.default(true),
 });
 
 /** `sandbox`: no credentials, so the built-in emulator stands in for Tencent. */
@@ -101,6 +107,8 @@ export interface Config {
   /** Least severe level logged; JSON lines when `production`, pretty ones otherwise. */
   logLevel: LogLevel;
   protection: Protection;
+  /** Plain requests for documents already accepted skip yoga's request machinery (see server/fast-path). */
+  fastPath: boolean;
 }
 
 /**
@@ -112,7 +120,8 @@ function protectionFrom(vars: z.infer<typeof Environment>, production: boolean):
   try {
     trustedDocuments = vars.TRUSTED_DOCUMENTS === undefined ? undefined : loadTrustedDocuments(vars.TRUSTED_DOCUMENTS);
   } catch (error) {
-    if (error instanceof TrustedDocumentsError) throw new ConfigError(`Invalid configuration: TRUSTED_DOCUMENTS: ${error.message}`);
+    if (error instanceof TrustedDocumentsError)
+      throw new ConfigError(`Invalid configuration: TRUSTED_DOCUMENTS: ${error.message}`);
     throw error;
   }
   return {
@@ -190,5 +199,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
     ...authSettings,
     logLevel: vars.LOG_LEVEL,
     protection: protectionFrom(vars, production),
+    fastPath: vars.GRAPHQL_FAST_PATH,
   };
 }

@@ -68,7 +68,7 @@ export async function startService(config: Config, logger?: Logger | boolean): P
   };
 
   const mode = config.mode.toUpperCase() as ServiceMode;
-  const yoga = createApp({
+  const { listener } = createApp({
     tencent,
     defaults: config.defaults,
     mode,
@@ -77,6 +77,9 @@ export async function startService(config: Config, logger?: Logger | boolean): P
     auth: config.auth,
     browser: config.browser,
     protection: config.protection,
+    fastPath: config.fastPath,
+    reportOperation: observability.reportOperation,
+    onRoute: observability.metrics.routed,
   });
 
   if (redis) {
@@ -92,7 +95,7 @@ export async function startService(config: Config, logger?: Logger | boolean): P
     report(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS));
   }
 
-  const server = createServer(yoga);
+  const server = createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

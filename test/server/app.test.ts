@@ -70,7 +70,7 @@ describe('unexpected errors', () => {
       warn: () => undefined,
       error: (...args: unknown[]) => void logged.push(args),
     };
-    const yoga = createApp({
+    const { yoga } = createApp({
       mode: 'SANDBOX',
       defaults: {},
       logger,

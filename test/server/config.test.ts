@@ -60,6 +60,7 @@ describe('loadConfig', () => {
         introspection: true,
         trustedDocuments: undefined,
       },
+      fastPath: true,
     });
   });
 
@@ -139,7 +140,9 @@ describe('loadConfig', () => {
   });
 
   it('falls back to the [default] profile of ~/.tencentcloud/credentials', () => {
-    const home = homeWithProfile('[other]\nsecret_id = AKIDOTHER\nsecret_key = other\n\n[default]\nsecret_id = AKIDPROFILE\nsecret_key = profile-key\ntoken = profile-token\n');
+    const home = homeWithProfile(
+      '[other]\nsecret_id = AKIDOTHER\nsecret_key = other\n\n[default]\nsecret_id = AKIDPROFILE\nsecret_key = profile-key\ntoken = profile-token\n',
+    );
     expect(loadConfig({}, home)).toMatchObject({
       mode: 'production',
       credentials: { secretId: 'AKIDPROFILE', secretKey: 'profile-key', token: 'profile-token' },
@@ -182,10 +185,12 @@ describe('loadConfig', () => {
     const apiKeys = JSON.stringify([{ name: 'ops', sha256: 'a'.repeat(64), unrestricted: true }]);
     const production = { ...credentials, NODE_ENV: 'production', AUTH_API_KEYS: apiKeys };
     expect(loadConfig(production, EMPTY_HOME).protection).toMatchObject({ graphiql: false, introspection: false });
-    expect(loadConfig({ ...production, GRAPHIQL: 'true', INTROSPECTION: 'true' }, EMPTY_HOME).protection).toMatchObject({
-      graphiql: true,
-      introspection: true,
-    });
+    expect(loadConfig({ ...production, GRAPHIQL: 'true', INTROSPECTION: 'true' }, EMPTY_HOME).protection).toMatchObject(
+      {
+        graphiql: true,
+        introspection: true,
+      },
+    );
   });
 
   it('refuses production without credentials, in one line', () => {
@@ -201,10 +206,12 @@ describe('loadConfig', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ PORT: '', TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }, EMPTY_HOME)).toMatchObject({
-      port: 4000,
-      mode: 'sandbox',
-    });
+    expect(loadConfig({ PORT: '', TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }, EMPTY_HOME)).toMatchObject(
+      {
+        port: 4000,
+        mode: 'sandbox',
+      },
+    );
   });
 });
 

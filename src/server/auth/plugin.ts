@@ -11,9 +11,14 @@ import { jwtVerifier, type TokenCheck } from './jwt.js';
 
 type Outcome = TokenCheck | { ok: false; reason: 'missing' | 'ambiguous' };
 
+/** What authentication reads from a request: Fetch `Headers`, or a view of a Node request's headers. */
+export interface HeaderSource {
+  get(name: string): string | null;
+}
+
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
-function authenticator(config: AuthConfig): (headers: Headers) => Promise<Outcome> {
+function authenticator(config: AuthConfig): (headers: HeaderSource) => Promise<Outcome> {
   const verifyToken = config.jwt ? jwtVerifier(config.jwt) : undefined;
   const matchKey = config.apiKeys.length > 0 ? apiKeyMatcher(config.apiKeys) : undefined;
   return async (headers) => {
@@ -38,9 +43,12 @@ function refusal(outcome: Exclude<Outcome, { ok: true }>, config: AuthConfig) {
     .filter(Boolean)
     .join(' or ');
   if (outcome.reason === 'unavailable') {
-    return createGraphQLError('Bearer tokens cannot be verified right now (the signing keys are unreachable); retry later.', {
-      extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '5' } } },
-    });
+    return createGraphQLError(
+      'Bearer tokens cannot be verified right now (the signing keys are unreachable); retry later.',
+      {
+        extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '5' } } },
+      },
+    );
   }
   const messages = {
     missing: `Authentication required: send ${accepted}.`,
@@ -63,22 +71,28 @@ export function authenticatedCaller(request: Request): Caller | undefined {
   return callers.get(request);
 }
 
-export function useCallerAuthentication(config: AuthConfig): Plugin<{ caller?: Caller }> {
+/** Authenticates one request's headers, logging why a caller was refused (never the credential itself). */
+export type CallerAuthenticator = (headers: HeaderSource) => Promise<Outcome>;
+
+export function callerAuthenticator(config: AuthConfig, logger: () => YogaLogger | undefined): CallerAuthenticator {
   const authenticate = authenticator(config);
-  let logger: YogaLogger | undefined;
+  return async (headers) => {
+    const outcome = await authenticate(headers);
+    if (outcome.ok) logger()?.debug(`Caller authenticated: ${outcome.caller.id}`);
+    else if (outcome.reason === 'unavailable') logger()?.warn(`Caller authentication unavailable: ${outcome.detail}`);
+    else logger()?.debug(`Caller refused: ${outcome.reason}`);
+    return outcome;
+  };
+}
+
+export function useCallerAuthentication(
+  config: AuthConfig,
+  authenticate: CallerAuthenticator,
+): Plugin<{ caller?: Caller }> {
   return {
-    onYogaInit({ yoga }) {
-      logger = yoga.logger;
-    },
     async onRequestParse({ request }) {
       const outcome = await authenticate(request.headers);
-      if (!outcome.ok) {
-        // Never the credential itself: only why it was refused.
-        if (outcome.reason === 'unavailable') logger?.warn(`Caller authentication unavailable: ${outcome.detail}`);
-        else logger?.debug(`Caller refused: ${outcome.reason}`);
-        throw refusal(outcome, config);
-      }
-      logger?.debug(`Caller authenticated: ${outcome.caller.id}`);
+      if (!outcome.ok) throw refusal(outcome, config);
       callers.set(request, outcome.caller);
     },
     onContextBuilding({ context, extendContext }) {

@@ -11,7 +11,7 @@ import { InstrumentedCaller } from './instrumented-caller.js';
 import { type Logger, yogaLoggerFor } from './logger.js';
 import { useMetricsEndpoint } from './metrics-endpoint.js';
 import { Metrics, type ReliabilitySources } from './metrics.js';
-import { useObservedOperations } from './operation-plugin.js';
+import { type OperationReporter, operationReporter, useObservedOperations } from './operation-plugin.js';
 import { currentScope } from './request-scope.js';
 
 export interface Observability {
@@ -21,6 +21,8 @@ export interface Observability {
   yogaLogger: YogaLogger;
   /** For `createApp({ plugins })`: request ids, the operation line and counts, and `GET /metrics`. */
   plugins: Plugin[];
+  /** Logs and counts an operation served outside yoga (the fast path), exactly as the plugin does. */
+  reportOperation: OperationReporter;
   /** Wraps the Tencent client (inside the reliability wrapper) so each attempt is logged and counted. */
   instrument(client: TencentCaller): TencentCaller;
   /** For `ReliabilityOptions.onBreakerStateChange`. */
@@ -33,11 +35,13 @@ export interface Observability {
 
 export function createObservability(logger: Logger): Observability {
   const metrics = new Metrics();
+  const reportOperation = operationReporter(logger, metrics);
   return {
     logger,
     metrics,
     yogaLogger: yogaLoggerFor(logger),
-    plugins: [useObservedOperations(logger, metrics), useMetricsEndpoint(metrics.registry)],
+    plugins: [useObservedOperations(reportOperation), useMetricsEndpoint(metrics.registry)],
+    reportOperation,
     instrument: (client) => new InstrumentedCaller(client, logger, metrics),
     breakerStateChanged(service, state) {
       metrics.breakerChanged(service, state);

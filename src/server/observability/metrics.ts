@@ -16,6 +16,9 @@ export interface ReliabilitySources {
 
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half-open', 'open'];
 
+/** Who answered a request to the GraphQL endpoint: the fast path, yoga after the fast path read it, or yoga alone. */
+export type Route = 'fast_path' | 'handed_over' | 'yoga';
+
 /**
  * Label values chosen by clients (operation names) or by the far side (error
  * codes) are kept up to a limit, then reported as `other`, so a stream of
@@ -48,6 +51,7 @@ export class Metrics {
   private readonly tencentSeconds: Histogram<'service' | 'action'>;
   private readonly limiterWaitSeconds: Histogram<'action'>;
   private readonly breakerTransitions: Counter<'service' | 'state'>;
+  private readonly routes: Record<Route, Counter.Internal>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -90,6 +94,18 @@ export class Metrics {
       labelNames: ['service', 'state'],
       registers,
     });
+    const routes = new Counter({
+      name: 'graphql_http_requests_total',
+      help: 'HTTP requests by who answered them: `fast_path`, `handed_over` (read by the fast path, answered by yoga) or `yoga`',
+      labelNames: ['route'],
+      registers,
+    });
+    // Children bound once: counting is on every request's path.
+    this.routes = {
+      fast_path: routes.labels('fast_path'),
+      handed_over: routes.labels('handed_over'),
+      yoga: routes.labels('yoga'),
+    };
     const metrics = this;
     new Gauge({
       name: 'tencent_limiter_queue_depth',
@@ -137,6 +153,11 @@ export class Metrics {
   readonly limiterAdmitted = (action: string, waitedMs: number): void => {
     this.actions.add(action);
     this.limiterWaitSeconds.observe({ action }, waitedMs / 1000);
+  };
+
+  /** For `FastPathOptions.onRoute`. */
+  readonly routed = (route: Route): void => {
+    this.routes[route].inc();
   };
 
   breakerChanged(service: Service, state: BreakerState): void {

@@ -40,10 +40,21 @@ function resultsOf(result: ExecutionResultLike | undefined, outcomes: readonly s
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 const acceptedName = (name: string | null | undefined) => (name && OPERATION_NAME.test(name) ? name : undefined);
 
+/** Names the scope's operation from the document (the one `operationName` selects, else the only one). */
 function nameFrom(scope: RequestScope, document: DocumentNode): void {
   const operation = getOperationAST(document, scope.operation);
   scope.operation = acceptedName(operation?.name?.value) ?? scope.operation;
   scope.operationType = operation?.operation;
+}
+
+/** Names a scope for a request's `operationName` and its (already parsed) document, as the plugin does. */
+export function nameOperation(
+  scope: RequestScope,
+  operationName: string | null | undefined,
+  document: DocumentNode,
+): void {
+  scope.operation = acceptedName(operationName);
+  nameFrom(scope, document);
 }
 
 function nameFromText(scope: RequestScope, query: string | undefined): void {
@@ -55,7 +66,28 @@ function nameFromText(scope: RequestScope, query: string | undefined): void {
   }
 }
 
-export function useObservedOperations(logger: Logger, metrics: Metrics): Plugin {
+export type OperationReporter = (
+  scope: RequestScope,
+  result: ExecutionResultLike | undefined,
+  outcomes?: readonly string[],
+) => void;
+
+/** Logs and counts one finished operation: its name, type, what it produced and how long it took. */
+export function operationReporter(logger: Logger, metrics: Metrics): OperationReporter {
+  return (scope, result, outcomes) => {
+    const elapsedMs = millisecondsSince(scope.startedAt);
+    const results = resultsOf(result, outcomes);
+    const operation = scope.operation ?? 'anonymous';
+    const type = scope.operationType ?? 'unknown';
+    metrics.operationFinished(operation, type, results, elapsedMs / 1000);
+    logger.info(
+      { reqId: scope.requestId, operation, operationType: type, outcome: results.join(','), latencyMs: elapsedMs },
+      'graphql operation',
+    );
+  };
+}
+
+export function useObservedOperations(report: OperationReporter): Plugin {
   const queries = new WeakMap<RequestScope, string | undefined>();
   const requestIds = new WeakMap<Request, string>();
   const requestIdOf = (request: Request): string => {
@@ -88,23 +120,9 @@ export function useObservedOperations(logger: Logger, metrics: Metrics): Plugin 
     onExecutionResult({ result, context }) {
       const scope = currentScope();
       if (!scope) return;
-      const elapsedMs = millisecondsSince(scope.startedAt);
       // A result answered without parsing (an idempotent replay) is named from its query text here.
       if (scope.operationType === undefined) nameFromText(scope, queries.get(scope));
-      const results = resultsOf(result, (context as Pick<ResolverContext, 'outcomes'>).outcomes);
-      const operation = scope.operation ?? 'anonymous';
-      const type = scope.operationType ?? 'unknown';
-      metrics.operationFinished(operation, type, results, elapsedMs / 1000);
-      logger.info(
-        {
-          reqId: scope.requestId,
-          operation,
-          operationType: type,
-          outcome: results.join(','),
-          latencyMs: elapsedMs,
-        },
-        'graphql operation',
-      );
+      report(scope, result, (context as Pick<ResolverContext, 'outcomes'>).outcomes);
     },
     onResponse({ request, response }) {
       response.headers.set(REQUEST_ID_HEADER, requestIdOf(request));

@@ -27,14 +27,16 @@ afterAll(async () => {
 async function serve(tencent: (instrument: (caller: TencentCaller) => TencentCaller) => TencentCaller) {
   const observability = createObservability(log.logger);
   const store = new MemoryIdempotencyStore({ ttlMs: 60_000, waitMs: 5_000 });
-  const yoga = createApp({
+  const { listener } = createApp({
     tencent: tencent(observability.instrument),
     defaults: {},
     mode: 'TEST',
     logger: observability.yogaLogger,
     plugins: [...observability.plugins, useIdempotency(store)],
+    fastPath: true,
+    reportOperation: observability.reportOperation,
   });
-  const server = createServer(yoga);
+  const server = createServer(listener);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

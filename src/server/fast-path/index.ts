@@ -1,0 +1,152 @@
+/**
+ * The fast path: the common request (a plain JSON POST of a document yoga
+ * has already accepted, from a non-browser client) served by graphql-js
+ * directly, without yoga's Fetch-API request and response objects and its
+ * per-request hooks, which cost more CPU than the whole Tencent call.
+ *
+ * It answers only clean successes: status 200 and a result without errors,
+ * with the same headers, caller authentication, request id, log line and
+ * metrics as yoga. Everything else is handed to yoga with the body already
+ * read: requests it does not recognise, refused callers, variables that do
+ * not coerce (nothing has run yet), and results with errors (masked here,
+ * then given to yoga as the result, so yoga words the response).
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { type ExecutionResult, execute, type GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Caller } from '../../resolvers/caller.js';
+import type { GraphQLContext } from '../../schema/builder.js';
+import type { CallerAuthenticator } from '../auth/plugin.js';
+import { securityHeaders } from '../browser.js';
+import type { Route } from '../observability/metrics.js';
+import { nameOperation, type OperationReporter } from '../observability/operation-plugin.js';
+import { REQUEST_ID_HEADER, type RequestScope, requestIdFrom, runInScope } from '../observability/request-scope.js';
+import { AcceptedDocuments } from './accepted-documents.js';
+import { headerSource, plainParams, plainRequestLength } from './plain-request.js';
+
+export interface FastPathOptions {
+  /** The GraphQL endpoint's path, e.g. `/graphql`. */
+  endpoint: string;
+  schema: GraphQLSchema;
+  context: () => GraphQLContext;
+  /** Absent when caller authentication is off. */
+  authenticate: CallerAuthenticator | undefined;
+  /** Yoga's error masking, so an unexpected fault reads the same on either path. */
+  mask: (error: unknown, message: string) => GraphQLError;
+  maxBodyBytes: number;
+  report: OperationReporter | undefined;
+  /** Told who answers each request. */
+  onRoute: ((route: Route) => void) | undefined;
+}
+
+/** Yoga's default wording for a masked error. */
+const UNEXPECTED = 'Unexpected error.';
+const RESPONSE_HEADERS = { 'content-type': 'application/json; charset=utf-8', ...securityHeaders(false) };
+
+type YogaListener = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => reject(new Error('request closed before its body arrived')));
+  });
+}
+
+export class FastPath {
+  readonly #options: FastPathOptions;
+  readonly #documents = new AcceptedDocuments();
+  /** Results computed here that yoga is to answer with (see {@link FastPath.plugin}). */
+  readonly #handedOver = new WeakMap<IncomingMessage, ExecutionResult>();
+
+  constructor(options: FastPathOptions) {
+    this.#options = options;
+  }
+
+  /** For yoga's plugin list: learns the accepted documents, and answers with a result handed over. */
+  readonly plugin: Plugin = {
+    ...this.#documents.plugin,
+    onParams: ({ context, setResult }) => {
+      // The server context of a Node request holds it as `req`.
+      const { req } = context as { req?: IncomingMessage };
+      const result = req && this.#handedOver.get(req);
+      if (result) setResult(result);
+    },
+  };
+
+  listener(yoga: YogaListener): RequestListener {
+    return (req, res) => {
+      if (plainRequestLength(req, this.#options.endpoint, this.#options.maxBodyBytes) === undefined) {
+        this.#options.onRoute?.('yoga');
+        yoga(req, res);
+        return;
+      }
+      readBody(req).then(
+        (body) => this.#serve(req, res, yoga, body).catch((error: unknown) => this.#fail(res, error)),
+        // The client went away mid-body: there is no one to answer.
+        () => res.destroy(),
+      );
+    };
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse, yoga: YogaListener, body: Buffer): Promise<void> {
+    const handOver = (result?: ExecutionResult) => {
+      this.#options.onRoute?.('handed_over');
+      if (result) this.#handedOver.set(req, result);
+      // The body is read: yoga takes it from `req.body`, as it does behind Express.
+      Object.assign(req, { body });
+      yoga(req, res);
+    };
+    const params = plainParams(body);
+    const document = params && this.#documents.get(params.query);
+    const operation = document && getOperationAST(document, params.operationName);
+    if (!params || !document || !operation) return handOver();
+
+    let caller: Caller | undefined;
+    if (this.#options.authenticate) {
+      const outcome = await this.#options.authenticate(headerSource(req.headers));
+      // Yoga authenticates again and words the refusal.
+      if (!outcome.ok) return handOver();
+      caller = outcome.caller;
+    }
+    const requestIdHeader = req.headers[REQUEST_ID_HEADER];
+    const scope: RequestScope = {
+      requestId: requestIdFrom(typeof requestIdHeader === 'string' ? requestIdHeader : null),
+      startedAt: performance.now(),
+    };
+    nameOperation(scope, params.operationName, document);
+    const contextValue = this.#options.authenticate ? { ...this.#options.context(), caller } : this.#options.context();
+    const { schema } = this.#options;
+    const { operationName, variables: variableValues } = params;
+    const result = await runInScope(scope, () =>
+      execute({ schema, document, operationName, variableValues, contextValue }),
+    );
+    // No data: the variables did not coerce and nothing ran, so yoga can do it all again and word the errors.
+    if (!('data' in result)) return handOver();
+    if (result.errors?.length) {
+      return handOver({ ...result, errors: result.errors.map((error) => this.#options.mask(error, UNEXPECTED)) });
+    }
+    this.#options.onRoute?.('fast_path');
+    this.#options.report?.(scope, result, contextValue.outcomes);
+    const json = JSON.stringify(result);
+    res.writeHead(200, {
+      ...RESPONSE_HEADERS,
+      'content-length': Buffer.byteLength(json),
+      [REQUEST_ID_HEADER]: scope.requestId,
+    });
+    res.end(json);
+  }
+
+  /** A fault in the fast path itself: logged under an error id, answered as yoga answers one. */
+  #fail(res: ServerResponse, error: unknown): void {
+    const masked = this.#options.mask(error, UNEXPECTED);
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(500, RESPONSE_HEADERS);
+    res.end(JSON.stringify({ errors: [masked] }));
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The fast path answers exactly as yoga would. Every request here goes to two
+ * services in front of the same emulator, one with the fast path and one
+ * without (`GRAPHQL_FAST_PATH=false`), and the two HTTP replies must match:
+ * status, headers and body, with only ids that differ per call (Tencent's
+ * request ids, error ids, generated request ids) set aside. The route
+ * counter on `/metrics` says who answered, so each case also checks that the
+ * fast path did or did not take the request.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/server/app.js';
+import type { Route } from '../../../src/server/observability/metrics.js';
+import type { RunningService } from '../../../src/server/start.js';
+import { useEmulator } from '../../support/emulator.js';
+import {
+  CANCEL_QR_CODE,
+  DEMO_AGENT,
+  PRODUCTION_API_KEY,
+  productionServiceFor,
+  seedQrCode,
+  serviceFor,
+} from '../../support/service.js';
+
+interface Sent {
+  method?: 'POST' | 'GET';
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Differ per call on either path: the date, the connection, generated ids. */
+const VARYING_HEADERS = new Set(['date', 'connection', 'keep-alive', 'x-request-id']);
+
+async function send(base: string, sent: Sent): Promise<Reply> {
+  const res = await request(`${base}${sent.path ?? '/graphql'}`, {
+    method: sent.method ?? 'POST',
+    headers: sent.headers ?? { 'content-type': 'application/json' },
+    body: sent.body,
+  });
+  const headers = Object.fromEntries(
+    Object.entries(res.headers)
+      .filter(([name]) => !VARYING_HEADERS.has(name))
+      .map(([name, value]) => [name, String(value)]),
+  );
+  return { status: res.statusCode, headers, body: await res.body.text() };
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** Tencent request ids and error ids are fresh per call; the content length moves with them only if they differ in length. */
+function comparable(reply: Reply): Reply {
+  return { ...reply, body: reply.body.replace(UUID, '<uuid>') };
+}
+
+async function routeCounts(base: string): Promise<Record<Route, number>> {
+  const text = await (await request(`${base}/metrics`)).body.text();
+  const count = (route: Route) =>
+    Number(new RegExp(`graphql_http_requests_total\\{route="${route}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { fast_path: count('fast_path'), handed_over: count('handed_over'), yoga: count('yoga') };
+}
+
+const json = (payload: unknown): string => JSON.stringify(payload);
+const cancel = (qrCodeId: string, extra: Record<string, unknown> = {}) =>
+  json({ query: CANCEL_QR_CODE, variables: { input: { agent: DEMO_AGENT, qrCodeId } }, ...extra });
+
+/** Sends the same request to both services; answers the fast one's reply and who answered it. */
+async function compare(pair: { fast: string; plain: string }, sent: Sent | ((base: string) => Sent)) {
+  const of = (base: string) => (typeof sent === 'function' ? sent(base) : sent);
+  const before = await routeCounts(pair.fast);
+  const fast = await send(pair.fast, of(pair.fast));
+  const plain = await send(pair.plain, of(pair.plain));
+  const after = await routeCounts(pair.fast);
+  expect(comparable(fast)).toEqual(comparable(plain));
+  // The scrape itself is a `yoga` request: only the other two routes are exact.
+  const route = (['fast_path', 'handed_over'] as const).find((name) => after[name] > before[name]) ?? 'yoga';
+  return { reply: fast, route };
+}
+
+describe('the fast path, beside yoga, in sandbox-like test mode', () => {
+  const emulator = useEmulator({ seed: true });
+  let fast: RunningService;
+  let plain: RunningService;
+  const pair = () => ({ fast: new URL(fast.url).origin, plain: new URL(plain.url).origin });
+
+  beforeAll(async () => {
+    fast = await serviceFor(emulator.current);
+    plain = await serviceFor(emulator.current, { GRAPHQL_FAST_PATH: 'false' });
+    // Each service accepts the document once, through yoga (no `$input`: a variable error, but a valid document).
+    for (const service of [fast, plain])
+      await send(new URL(service.url).origin, { body: json({ query: CANCEL_QR_CODE }) });
+  });
+  afterAll(async () => {
+    await Promise.all([fast?.close(), plain?.close()]);
+  });
+
+  it('serves a success itself, with the same status, headers and body as yoga', async () => {
+    const codes = new Map([pair().fast, pair().plain].map((base) => [base, seedQrCode(emulator.current)]));
+    const { reply, route } = await compare(pair(), (base) => ({
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: cancel(codes.get(base)!),
+    }));
+    expect(route).toBe('fast_path');
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body).data.result.__typename).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
+    expect(reply.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it('serves Tencent errors and input rule violations (union members, not GraphQL errors) itself', async () => {
+    const unknown = await compare(pair(), {
+      headers: { 'content-type': 'application/json' },
+      body: cancel('yDSLZUUckpooi1ltUxCsD3RSTG9BEWhX'),
+    });
+    expect(unknown.route).toBe('fast_path');
+    expect(JSON.parse(unknown.reply.body).data.result.__typename).toBe('QrCodeNotFoundError');
+    const invalid = await compare(pair(), { headers: { 'content-type': 'application/json' }, body: cancel('') });
+    expect(invalid.route).toBe('fast_path');
+    expect(JSON.parse(invalid.reply.body).data.result.__typename).toBe('ValidationError');
+  });
+
+  it('hands variables that do not coerce to yoga, which words the 400 without echoing them', async () => {
+    const body = json({
+      query: CANCEL_QR_CODE,
+      variables: { input: { agent: DEMO_AGENT, qrCodeId: 610000000000000000 } },
+    });
+    const { reply, route } = await compare(pair(), { headers: { 'content-type': 'application/json' }, body });
+    expect(route).toBe('handed_over');
+    expect(reply.status).toBe(400);
+    expect(reply.body).not.toContain('610000000000000000');
+  });
+
+  it('hands over what it does not take on its own: unknown operation names, extensions, batches, broken JSON', async () => {
+    const headers = { 'content-type': 'application/json' };
+    const unknownCode = 'yDSLZUUckpooi1ltUxCsD3RSTG9BEWhX';
+    for (const body of [
+      cancel(unknownCode, { operationName: 'NotInTheDocument' }),
+      cancel(unknownCode, { extensions: { persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } } }),
+      json([{ query: CANCEL_QR_CODE }]),
+      '{"query": ',
+    ]) {
+      const { route } = await compare(pair(), { headers, body });
+      expect(route).toBe('handed_over');
+    }
+  });
+
+  it('leaves to yoga what browsers, idempotent retries and other media types need', async () => {
+    const body = cancel('yDSLZUUckpooi1ltUxCsD3RSTG9BEWhX');
+    const cases: Record<string, string>[] = [
+      { 'content-type': 'application/json', origin: 'http://localhost:5173' },
+      { 'content-type': 'application/json', origin: 'https://evil.example' },
+      { 'content-type': 'application/json', 'idempotency-key': 'fast-path-conformance-1' },
+      { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      { 'content-type': 'text/plain' },
+    ];
+    for (const headers of cases) {
+      const { route } = await compare(pair(), { headers, body });
+      expect(route).toBe('yoga');
+    }
+    const { reply } = await compare(pair(), {
+      headers: { 'content-type': 'application/json' },
+      body: ' '.repeat(100_001),
+    });
+    expect(reply.status).toBe(413);
+  });
+
+  it('takes the caller’s request id, and replaces one that is not a sane token', async () => {
+    const base = pair().fast;
+    const headers = { 'content-type': 'application/json' };
+    const kept = await request(`${base}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'x-request-id': 'trace-42' },
+      body: cancel(''),
+    });
+    expect(kept.headers['x-request-id']).toBe('trace-42');
+    const replaced = await request(`${base}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'x-request-id': 'two words' },
+      body: cancel(''),
+    });
+    expect(replaced.headers['x-request-id']).toMatch(UUID);
+    await Promise.all([kept.body.text(), replaced.body.text()]);
+  });
+});
+
+describe('the fast path with caller authentication (production)', () => {
+  const emulator = useEmulator({ seed: true });
+  let fast: RunningService;
+  let plain: RunningService;
+  const pair = () => ({ fast: new URL(fast.url).origin, plain: new URL(plain.url).origin });
+
+  beforeAll(async () => {
+    fast = await productionServiceFor(emulator.current);
+    plain = await productionServiceFor(emulator.current, { GRAPHQL_FAST_PATH: 'false' });
+    const headers = { 'content-type': 'application/json', 'x-api-key': PRODUCTION_API_KEY };
+    for (const service of [fast, plain])
+      await send(new URL(service.url).origin, { headers, body: json({ query: CANCEL_QR_CODE }) });
+  });
+  afterAll(async () => {
+    await Promise.all([fast?.close(), plain?.close()]);
+  });
+
+  it('serves an authenticated caller itself, and hands every refusal to yoga for its 401', async () => {
+    const body = cancel('yDSLZUUckpooi1ltUxCsD3RSTG9BEWhX');
+    const served = await compare(pair(), {
+      headers: { 'content-type': 'application/json', 'x-api-key': PRODUCTION_API_KEY },
+      body,
+    });
+    expect(served.route).toBe('fast_path');
+    expect(JSON.parse(served.reply.body).data.result.__typename).toBe('QrCodeNotFoundError');
+    const refused: Record<string, string>[] = [
+      {},
+      { 'x-api-key': 'esk_guessed' },
+      { authorization: 'Bearer not-a-token' },
+    ];
+    for (const credentials of refused) {
+      const { reply, route } = await compare(pair(), {
+        headers: { 'content-type': 'application/json', ...credentials },
+        body,
+      });
+      expect(route).toBe('handed_over');
+      expect(reply.status).toBe(401);
+    }
+  });
+});
+
+describe('the fast path when a resolver fails unexpectedly', () => {
+  const servers: Server[] = [];
+  const logged: unknown[][] = [];
+  const routes: Route[] = [];
+
+  async function listen(fastPath: boolean): Promise<string> {
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (...args: unknown[]) => void logged.push(args),
+    };
+    const { listener } = createApp({
+      mode: 'TEST',
+      defaults: {},
+      logger,
+      tencent: { call: () => Promise.reject(new Error('database password is hunter2')) },
+      fastPath,
+      onRoute: (route) => routes.push(route),
+    });
+    const server = createServer(listener);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  it('masks the error with an id exactly as yoga does, and logs the details under that id', async () => {
+    const pair = { fast: await listen(true), plain: await listen(false) };
+    const sent = { headers: { 'content-type': 'application/json' }, body: cancel('yDSLZUUckpooi1ltUxCsD3RSTG9BEWhX') };
+    await send(pair.fast, sent);
+    logged.length = 0;
+    routes.length = 0;
+    const fast = await send(pair.fast, sent);
+    // Run here, masked here, then answered by yoga with that result.
+    expect(routes).toEqual(['handed_over']);
+    const plain = await send(pair.plain, sent);
+    expect(comparable(fast)).toEqual(comparable(plain));
+    expect(fast.status).toBe(200);
+    expect(fast.body).not.toContain('hunter2');
+    const errorId = JSON.parse(fast.body).errors[0].extensions.errorId as string;
+    expect(logged.some((args) => String(args[0]).includes(errorId))).toBe(true);
+  });
+});
