@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/server/app.js';
 import type { Route } from '../../../src/server/observability/metrics.js';
 import type { RunningService } from '../../../src/server/start.js';
+import type { Emulator } from '../../../src/emulator/server.js';
 import { useEmulator } from '../../support/emulator.js';
 import {
   CANCEL_QR_CODE,
@@ -85,22 +86,35 @@ async function compare(pair: { fast: string; plain: string }, sent: Sent | ((bas
   return { reply: fast, route };
 }
 
-describe('the fast path, beside yoga, in sandbox-like test mode', () => {
-  const emulator = useEmulator({ seed: true });
-  let fast: RunningService;
-  let plain: RunningService;
-  const pair = () => ({ fast: new URL(fast.url).origin, plain: new URL(plain.url).origin });
+interface Pair {
+  fast: string;
+  plain: string;
+}
 
+/**
+ * Two services for the file's tests, one with the fast path and one without, each having accepted the document once
+ * through yoga (no `$input`: a variable error, but a valid document).
+ */
+function useServicePair(
+  start: (emulator: Emulator, env?: NodeJS.ProcessEnv) => Promise<RunningService>,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): { pair: () => Pair; emulator: { readonly current: Emulator } } {
+  const emulator = useEmulator({ seed: true });
+  const services: RunningService[] = [];
   beforeAll(async () => {
-    fast = await serviceFor(emulator.current);
-    plain = await serviceFor(emulator.current, { GRAPHQL_FAST_PATH: 'false' });
-    // Each service accepts the document once, through yoga (no `$input`: a variable error, but a valid document).
-    for (const service of [fast, plain])
-      await send(new URL(service.url).origin, { body: json({ query: CANCEL_QR_CODE }) });
+    services.push(await start(emulator.current), await start(emulator.current, { GRAPHQL_FAST_PATH: 'false' }));
+    for (const service of services)
+      await send(new URL(service.url).origin, { headers, body: json({ query: CANCEL_QR_CODE }) });
   });
   afterAll(async () => {
-    await Promise.all([fast?.close(), plain?.close()]);
+    await Promise.all(services.map((service) => service.close()));
   });
+  const pair = () => ({ fast: new URL(services[0]!.url).origin, plain: new URL(services[1]!.url).origin });
+  return { pair, emulator };
+}
+
+describe('the fast path, beside yoga, in sandbox-like test mode', () => {
+  const { pair, emulator } = useServicePair(serviceFor);
 
   it('serves a success itself, with the same status, headers and body as yoga', async () => {
     const codes = new Map([pair().fast, pair().plain].map((base) => [base, seedQrCode(emulator.current)]));
@@ -191,20 +205,9 @@ describe('the fast path, beside yoga, in sandbox-like test mode', () => {
 });
 
 describe('the fast path with caller authentication (production)', () => {
-  const emulator = useEmulator({ seed: true });
-  let fast: RunningService;
-  let plain: RunningService;
-  const pair = () => ({ fast: new URL(fast.url).origin, plain: new URL(plain.url).origin });
-
-  beforeAll(async () => {
-    fast = await productionServiceFor(emulator.current);
-    plain = await productionServiceFor(emulator.current, { GRAPHQL_FAST_PATH: 'false' });
-    const headers = { 'content-type': 'application/json', 'x-api-key': PRODUCTION_API_KEY };
-    for (const service of [fast, plain])
-      await send(new URL(service.url).origin, { headers, body: json({ query: CANCEL_QR_CODE }) });
-  });
-  afterAll(async () => {
-    await Promise.all([fast?.close(), plain?.close()]);
+  const { pair } = useServicePair(productionServiceFor, {
+    'content-type': 'application/json',
+    'x-api-key': PRODUCTION_API_KEY,
   });
 
   it('serves an authenticated caller itself, and hands every refusal to yoga for its 401', async () => {
