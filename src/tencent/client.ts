@@ -68,7 +68,11 @@ function targetFor(endpoint: string, connections: number): Target {
   };
 }
 
-function upstream(reason: UpstreamReason, message: string, outcomeUnknown = true): { ok: false; failure: TencentFailure } {
+function upstream(
+  reason: UpstreamReason,
+  message: string,
+  outcomeUnknown = true,
+): { ok: false; failure: TencentFailure } {
   return { ok: false, failure: { kind: 'upstream', reason, message, outcomeUnknown } };
 }
 
@@ -112,22 +116,24 @@ export class TencentClient implements TencentCaller {
 
   async call<A extends TencentAction>(action: A, request: RequestOf<A>): Promise<TencentOutcome<ReplyOf<A>>> {
     const body = JSON.stringify(request);
-    const first = await this.send(action, body);
+    const { outcome, date } = await this.send(action, body);
     // A refused timestamp means nothing was done: measure the offset from the reply's Date and sign again, once.
-    if (first.outcome.ok || first.outcome.failure.kind !== 'tencent') return first.outcome;
-    if (first.outcome.failure.code !== 'AuthFailure.SignatureExpire' || first.serverTime === undefined) return first.outcome;
-    const offset = first.serverTime - this.now();
-    if (Math.abs(offset - this.clockOffsetMs) < CLOCK_CORRECTION_THRESHOLD_MS) return first.outcome;
+    if (outcome.ok || outcome.failure.kind !== 'tencent' || outcome.failure.code !== 'AuthFailure.SignatureExpire') {
+      return outcome;
+    }
+    const serverTime = date === undefined ? Number.NaN : Date.parse(date);
+    if (Number.isNaN(serverTime)) return outcome;
+    const offset = serverTime - this.now();
+    if (Math.abs(offset - this.clockOffsetMs) < CLOCK_CORRECTION_THRESHOLD_MS) return outcome;
     this.clockOffsetMs = offset;
     return (await this.send(action, body)).outcome;
   }
 
+  /** One signed attempt; a Tencent error comes with the reply's `Date` header, read only if the clock needs it. */
   private async send<A extends TencentAction>(
     action: A,
     body: string,
-  ): Promise<{ outcome: TencentOutcome<ReplyOf<A>>; serverTime?: number }> {
-    const outcome = (value: TencentOutcome<ReplyOf<A>>, serverTime?: number) =>
-      serverTime === undefined || Number.isNaN(serverTime) ? { outcome: value } : { outcome: value, serverTime };
+  ): Promise<{ outcome: TencentOutcome<ReplyOf<A>>; date?: string }> {
     const { service, name } = action;
     const target = this.targets[service];
     const timestamp = Math.floor((this.now() + this.clockOffsetMs) / 1000);
@@ -147,7 +153,7 @@ export class TencentClient implements TencentCaller {
     const who = `Tencent e-sign (${service} ${name})`;
     let status: number;
     let text: string;
-    let serverTime: number | undefined;
+    let date: string | undefined;
     // Not AbortSignal.timeout: its timer outlives the call and fires later for every call, each firing costly.
     const deadline = new AbortController();
     const timer = setTimeout(
@@ -165,42 +171,46 @@ export class TencentClient implements TencentCaller {
         bodyTimeout: this.options.timeoutMs,
       });
       status = res.statusCode;
-      const date = res.headers.date;
-      if (typeof date === 'string') serverTime = Date.parse(date);
+      if (typeof res.headers.date === 'string') date = res.headers.date;
       const length = Number(res.headers['content-length'] ?? 0);
       if (length > MAX_REPLY_BYTES) {
         await res.body.dump();
-        return outcome(upstream('bad-reply', `${who} sent a reply of ${length} bytes, more than a Tencent reply can be`));
+        return {
+          outcome: upstream('bad-reply', `${who} sent a reply of ${length} bytes, more than a Tencent reply can be`),
+        };
       }
       text = await res.body.text();
     } catch (error) {
       const { reason, detail, sent } = describeError(error);
-      return outcome(
-        reason === 'timeout'
-          ? upstream('timeout', `${who} did not answer within ${this.options.timeoutMs} ms`)
-          : upstream('network', `${who} could not be reached (${detail})`, sent),
-      );
+      return {
+        outcome:
+          reason === 'timeout'
+            ? upstream('timeout', `${who} did not answer within ${this.options.timeoutMs} ms`)
+            : upstream('network', `${who} could not be reached (${detail})`, sent),
+      };
     } finally {
       clearTimeout(timer);
     }
 
-    if (status !== 200) return outcome(upstream('http-status', `${who} answered HTTP ${status}`));
+    if (status !== 200) return { outcome: upstream('http-status', `${who} answered HTTP ${status}`) };
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return outcome(upstream('bad-reply', `${who} answered with something that is not JSON`));
+      return { outcome: upstream('bad-reply', `${who} answered with something that is not JSON`) };
     }
     const envelope = Envelope.safeParse(json);
-    if (!envelope.success) return outcome(upstream('bad-reply', `${who} answered JSON that is not a Tencent API reply`));
+    if (!envelope.success) {
+      return { outcome: upstream('bad-reply', `${who} answered JSON that is not a Tencent API reply`) };
+    }
     const { RequestId: requestId, Error: error, ...fields } = envelope.data.Response;
     if (error) {
       const failure = { kind: 'tencent', code: error.Code, message: error.Message, requestId } as const;
-      return outcome({ ok: false, failure }, serverTime);
+      return { outcome: { ok: false, failure }, date };
     }
     const reply = action.reply.safeParse(fields);
-    if (!reply.success) return outcome(upstream('bad-reply', `${who} answered without the fields ${name} returns`));
-    return outcome({ ok: true, requestId, reply: reply.data as ReplyOf<A> });
+    if (!reply.success) return { outcome: upstream('bad-reply', `${who} answered without the fields ${name} returns`) };
+    return { outcome: { ok: true, requestId, reply: reply.data as ReplyOf<A> } };
   }
 
   async close(): Promise<void> {
