@@ -10,9 +10,13 @@ interface Entry {
   settle: () => void;
 }
 
-/** Records in this process; a sweep on each claim keeps expired ones from piling up. */
+/** How often expired records are swept out: walking every record on every claim would grow with the store. */
+const SWEEP_INTERVAL_MS = 1_000;
+
+/** Records in this process; a periodic sweep keeps expired ones from piling up. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly timings: StoreTimings,
@@ -21,7 +25,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   async claim(key: string, fingerprint: string): Promise<Claim> {
     this.sweep();
-    const entry = this.entries.get(key);
+    const entry = this.live(key);
     if (!entry) {
       let settle!: () => void;
       const settled = new Promise<void>((resolve) => (settle = resolve));
@@ -51,8 +55,20 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     entry?.settle();
   }
 
+  /** The record for `key`, unless it has expired since the last sweep. */
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.result && entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
   private sweep(): void {
     const now = this.now();
+    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.lastSweep = now;
     for (const [key, entry] of this.entries) {
       if (entry.result && entry.expiresAt <= now) this.entries.delete(key);
     }

@@ -53,7 +53,9 @@ export function useIdempotency(store: IdempotencyStore): Plugin {
           return refusal('Idempotency-Key must be 1–255 visible ASCII characters.', 'BAD_IDEMPOTENCY_KEY', 400);
         }
         // Extensions carry a trusted document's hash when the query itself is absent.
-        const request = [params.query, params.operationName, params.variables, params.extensions].map((part) => part ?? null);
+        const request = [params.query, params.operationName, params.variables, params.extensions].map(
+          (part) => part ?? null,
+        );
         const fingerprint = createHash('sha256').update(canonical(request)).digest('hex');
         let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
         try {
@@ -73,7 +75,11 @@ export function useIdempotency(store: IdempotencyStore): Plugin {
               422,
             );
           case 'busy':
-            return refusal('A request with this Idempotency-Key is still running; retry shortly.', 'IDEMPOTENCY_KEY_IN_USE', 409);
+            return refusal(
+              'A request with this Idempotency-Key is still running; retry shortly.',
+              'IDEMPOTENCY_KEY_IN_USE',
+              409,
+            );
           case 'replay':
             return { ...claim.result, extensions: { ...claim.result.extensions, idempotentReplay: true } };
           case 'new':
