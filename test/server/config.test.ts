@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { loadConfig } from '../../src/server/config.js';
+import { configError } from '../support/config.js';
 import { EMPTY_HOME } from '../support/service.js';
 
 const credentials = { TENCENTCLOUD_SECRET_ID: 'AKIDCONFIGTEST', TENCENTCLOUD_SECRET_KEY: 'config-test-secret' };
@@ -14,16 +15,6 @@ function homeWithProfile(text: string): string {
   mkdirSync(join(home, '.tencentcloud'));
   writeFileSync(join(home, '.tencentcloud', 'credentials'), text);
   return home;
-}
-
-function configError(env: NodeJS.ProcessEnv, home = EMPTY_HOME): string {
-  try {
-    loadConfig(env, home);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('loadConfig', () => {

@@ -93,7 +93,8 @@ const CANCEL = `mutation ($input: CancelUserAutoSignEnableUrlInput!) {
     __typename ... on Error { message } ... on TencentError { code } ... on ValidationError { issues { path message } }
   }
 }`;
-const cancel = (userInfo: object) => post({ query: CANCEL, variables: { input: { operator: { userId: OPERATOR }, sceneKey: SCENE, userInfo } } });
+const cancel = (userInfo: object) =>
+  post({ query: CANCEL, variables: { input: { operator: { userId: OPERATOR }, sceneKey: SCENE, userInfo } } });
 const typename = (response: Record<string, unknown>) =>
   (response as { data?: { result?: { __typename?: string } } }).data?.result?.__typename;
 
@@ -130,13 +131,18 @@ describe('no secret or personal data leaves the process', () => {
     // Malformed requests: a wrongly typed variable, a bad enum, a syntax error, an unknown field.
     expect((await cancel({ ...PERSON, idCardNumber: 110105194912310020 })).errors).toBeDefined();
     expect((await cancel({ ...PERSON, idCardType: PERSON.idCardNumber })).errors).toBeDefined();
-    expect((await post({ query: `mutation { cancelUserAutoSignEnableUrl(input: { userInfo: { name: "${PERSON.name}"` })).errors).toBeDefined();
+    expect(
+      (await post({ query: `mutation { cancelUserAutoSignEnableUrl(input: { userInfo: { name: "${PERSON.name}"` }))
+        .errors,
+    ).toBeDefined();
     expect((await post({ query: `{ ${PERSON.name} }`, variables: { secret: CANARY.secretKey } })).errors).toBeDefined();
   });
 
   it('never showed the secret, the session token, the full name or the full ID number', async () => {
     await stop();
     expect(output).toContain('Calling Tencent e-sign');
+    // Every response of the test above, so this cannot pass on an empty list when run alone.
+    expect(responses).toHaveLength(15);
     for (const text of [output, ...responses]) {
       for (const forbidden of FORBIDDEN) expect(text).not.toContain(forbidden);
     }

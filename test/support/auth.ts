@@ -34,7 +34,12 @@ const close = (server: ReturnType<typeof createServer>) =>
     server.closeAllConnections();
   });
 
-export async function signToken(key: PrivateKey | Uint8Array, alg: string, claims: JWTPayload, options: TokenOptions = {}) {
+export async function signToken(
+  key: PrivateKey | Uint8Array,
+  alg: string,
+  claims: JWTPayload,
+  options: TokenOptions = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg, kid: 'test-key' })
@@ -57,7 +62,8 @@ export async function startJwks(): Promise<JwksServer> {
   const base = await listen(server);
   return {
     url: `${base}/jwks.json`,
-    sign: (claims, options = {}) => signToken(options.forgedKey ? forged.privateKey : privateKey, 'RS256', claims, options),
+    sign: (claims, options = {}) =>
+      signToken(options.forgedKey ? forged.privateKey : privateKey, 'RS256', claims, options),
     close: () => close(server),
   };
 }
@@ -82,33 +88,15 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
     const body = Buffer.concat(chunks);
     bodies.push(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
-    const upstream = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (reply) => {
-      res.writeHead(reply.statusCode ?? 502, reply.headers);
-      reply.pipe(res);
-    });
+    const upstream = httpRequest(
+      { hostname, port, method: req.method, path: req.url, headers: req.headers },
+      (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      },
+    );
     upstream.end(body);
   });
   const url = await listen(server);
   return { url, bodies, close: () => close(server) };
-}
-
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: { data?: Record<string, Record<string, unknown>> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
-}
-
-/** POSTs a GraphQL request with `headers` and returns status, headers and the parsed body. */
-export async function post(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> | undefined,
-  headers: Record<string, string> = {},
-): Promise<RawResponse> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as RawResponse['body'] };
 }

@@ -7,6 +7,8 @@ export interface CapturedLog {
   text(): string;
   /** Every line, parsed. */
   records(): Record<string, unknown>[];
+  /** The parsed lines whose message is `msg`. */
+  linesWith(msg: string): Record<string, unknown>[];
   clear(): void;
 }
 
@@ -17,10 +19,12 @@ export function capturedLog(level: LogLevel = 'info'): CapturedLog {
     pretty: false,
     destination: { write: (line: string) => void lines.push(line) },
   });
+  const records = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return {
     logger,
     text: () => lines.join(''),
-    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    records,
+    linesWith: (msg) => records().filter((record) => record.msg === msg),
     clear: () => void lines.splice(0),
   };
 }

@@ -34,11 +34,11 @@ export function serviceFor(
   return startService(config, logger);
 }
 
-/** The service as production runs it (`NODE_ENV=production`, credentials set) in front of a test emulator. */
 /** The API key production test services accept (production requires caller authentication). */
 export const PRODUCTION_API_KEY = 'esk_production-test-suite-key-0123456789';
 export const PRODUCTION_AUTH = { 'x-api-key': PRODUCTION_API_KEY };
 
+/** The service as production runs it (`NODE_ENV=production`, credentials set) in front of a test emulator. */
 export function productionServiceFor(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
   const apiKeys = [{ name: 'test-suite', sha256: apiKeyDigest(PRODUCTION_API_KEY), unrestricted: true }];
   return serviceFor(emulator, { NODE_ENV: 'production', AUTH_API_KEYS: JSON.stringify(apiKeys), ...env });
@@ -64,7 +64,9 @@ export async function graphql(
 }
 
 /** Starts services against the file's emulator; each is closed after its test. */
-export function useServices(emulator: { readonly current: Emulator }): (env?: NodeJS.ProcessEnv) => Promise<RunningService> {
+export function useServices(emulator: {
+  readonly current: Emulator;
+}): (env?: NodeJS.ProcessEnv) => Promise<RunningService> {
   const running: RunningService[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((service) => service.close()));
@@ -108,7 +110,8 @@ export const DEMO_AGENT = {
 
 /** A QR code of the demo organisation, put straight into the emulator's state. */
 export function seedQrCode(emulator: Emulator): string {
-  return emulator.state.createQrCode({ appId: DEMO.appId, proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId }, 7).id;
+  return emulator.state.createQrCode({ appId: DEMO.appId, proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId }, 7)
+    .id;
 }
 
 export interface HttpReply {
@@ -117,10 +120,19 @@ export interface HttpReply {
   body: GraphQLResponse & { extensions?: Record<string, unknown> };
 }
 
+/** The parameters of one GraphQL request: a query, or a trusted document's hash (`documentId`, `extensions`). */
+export interface GraphQLPayload {
+  query?: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  documentId?: string;
+  extensions?: Record<string, unknown>;
+}
+
 /** A GraphQL POST with extra headers, answering the status and headers too. */
 export async function post(
   url: string,
-  payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  payload: GraphQLPayload,
   headers: Record<string, string> = {},
 ): Promise<HttpReply> {
   const res = await fetch(url, {

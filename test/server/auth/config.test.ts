@@ -2,28 +2,21 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { apiKeyDigest } from '../../../src/server/auth/api-keys.js';
-import { ConfigError, loadConfig } from '../../../src/server/config.js';
+import { loadConfig } from '../../../src/server/config.js';
+import { configError } from '../../support/config.js';
 import { EMPTY_HOME } from '../../support/service.js';
 
 const credentials = { TENCENTCLOUD_SECRET_ID: 'AKIDAUTHTEST', TENCENTCLOUD_SECRET_KEY: 'auth-test-secret' };
 const production = { ...credentials, NODE_ENV: 'production' };
-const jwks = { AUTH_JWKS_URL: 'https://id.example.test/.well-known/jwks.json', AUTH_JWT_ISSUER: 'https://id.example.test/', AUTH_JWT_AUDIENCE: 'esign' };
+const jwks = {
+  AUTH_JWKS_URL: 'https://id.example.test/.well-known/jwks.json',
+  AUTH_JWT_ISSUER: 'https://id.example.test/',
+  AUTH_JWT_AUDIENCE: 'esign',
+};
 const SECRET = 'a-shared-secret-of-at-least-32-characters';
 const digest = apiKeyDigest('esk_config-test');
 
 /** The message of the ConfigError that `env` causes. */
-function configError(env: NodeJS.ProcessEnv): string {
-  const thrown = ((): unknown => {
-    try {
-      return loadConfig(env, EMPTY_HOME);
-    } catch (error) {
-      return error;
-    }
-  })();
-  expect(thrown).toBeInstanceOf(ConfigError);
-  return (thrown as ConfigError).message;
-}
-
 describe('caller authentication configuration', () => {
   it('is off, with loopback origins allowed, in sandbox mode when nothing is set', () => {
     expect(loadConfig({}, EMPTY_HOME)).toMatchObject({ auth: undefined, browser: { corsOrigins: 'loopback' } });
@@ -72,14 +65,20 @@ describe('caller authentication configuration', () => {
       EMPTY_HOME,
     );
     expect(config.auth).toMatchObject({
-      jwt: { key: { secret: SECRET }, clockToleranceSeconds: 0, claims: { essOperatorUserId: 'https://clinic.example/ess_user' } },
+      jwt: {
+        key: { secret: SECRET },
+        clockToleranceSeconds: 0,
+        claims: { essOperatorUserId: 'https://clinic.example/ess_user' },
+      },
       apiKeys: [{ name: 'billing', sha256: digest, essOperatorUserId: 'op', unrestricted: false }],
     });
     expect(config.browser.corsOrigins).toEqual(['https://app.example.test', 'http://localhost:5173']);
   });
 
   it('turns authentication on outside production when configured', () => {
-    expect(loadConfig({ AUTH_API_KEYS: JSON.stringify([{ name: 'a', sha256: digest }]) }, EMPTY_HOME).auth).toMatchObject({
+    expect(
+      loadConfig({ AUTH_API_KEYS: JSON.stringify([{ name: 'a', sha256: digest }]) }, EMPTY_HOME).auth,
+    ).toMatchObject({
       jwt: undefined,
       apiKeys: [{ name: 'a' }],
     });
@@ -91,14 +90,34 @@ describe('caller authentication configuration', () => {
     [{ AUTH_JWT_ISSUER: 'issuer', AUTH_JWT_AUDIENCE: 'aud' }, /need a key: set AUTH_JWKS_URL or AUTH_JWT_SECRET/],
     [{ ...jwks, AUTH_JWKS_URL: 'http://id.example.test/jwks.json' }, /AUTH_JWKS_URL: must be an https:\/\/ URL/],
     [{ ...jwks, AUTH_JWKS_URL: 'not a url' }, /AUTH_JWKS_URL/],
-    [{ ...jwks, AUTH_JWT_CLOCK_TOLERANCE_SECONDS: '3600' }, /AUTH_JWT_CLOCK_TOLERANCE_SECONDS: must be a whole number from 0 to 300/],
-    [{ AUTH_JWT_SECRET: 'short', AUTH_JWT_ISSUER: 'i', AUTH_JWT_AUDIENCE: 'a' }, /AUTH_JWT_SECRET: must be at least 32 characters/],
+    [
+      { ...jwks, AUTH_JWT_CLOCK_TOLERANCE_SECONDS: '3600' },
+      /AUTH_JWT_CLOCK_TOLERANCE_SECONDS: must be a whole number from 0 to 300/,
+    ],
+    [
+      { AUTH_JWT_SECRET: 'short', AUTH_JWT_ISSUER: 'i', AUTH_JWT_AUDIENCE: 'a' },
+      /AUTH_JWT_SECRET: must be at least 32 characters/,
+    ],
     [{ AUTH_API_KEYS: '{not json' }, /AUTH_API_KEYS: must be a JSON array/],
     [{ AUTH_API_KEYS: '[]' }, /AUTH_API_KEYS: must list at least one key/],
-    [{ AUTH_API_KEYS: JSON.stringify([{ name: 'a', sha256: 'abc' }]) }, /AUTH_API_KEYS\.0\.sha256: must be the 64 hex digits/],
+    [
+      { AUTH_API_KEYS: JSON.stringify([{ name: 'a', sha256: 'abc' }]) },
+      /AUTH_API_KEYS\.0\.sha256: must be the 64 hex digits/,
+    ],
     [{ AUTH_API_KEYS: JSON.stringify([{ name: 'a', sha256: digest, key: 'plain' }]) }, /AUTH_API_KEYS\.0/],
-    [{ AUTH_API_KEYS: JSON.stringify([{ name: 'a', sha256: digest, unrestricted: true, essOperatorUserId: 'op' }]) }, /unrestricted key .* takes no identity fields/],
-    [{ AUTH_API_KEYS: JSON.stringify([{ name: 'a', sha256: digest }, { name: 'a', sha256: digest }]) }, /key names must be unique/],
+    [
+      { AUTH_API_KEYS: JSON.stringify([{ name: 'a', sha256: digest, unrestricted: true, essOperatorUserId: 'op' }]) },
+      /unrestricted key .* takes no identity fields/,
+    ],
+    [
+      {
+        AUTH_API_KEYS: JSON.stringify([
+          { name: 'a', sha256: digest },
+          { name: 'a', sha256: digest },
+        ]),
+      },
+      /key names must be unique/,
+    ],
     [{ CORS_ORIGINS: 'https://app.example.test/path' }, /CORS_ORIGINS\.0: each entry must be an origin/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(configError(env)).toMatch(message);
@@ -106,7 +125,9 @@ describe('caller authentication configuration', () => {
 
   it('never repeats a secret in its messages', () => {
     const shortSecret = 'tooShortButSecret';
-    expect(configError({ AUTH_JWT_SECRET: shortSecret, AUTH_JWT_ISSUER: 'i', AUTH_JWT_AUDIENCE: 'a' })).not.toContain(shortSecret);
+    expect(configError({ AUTH_JWT_SECRET: shortSecret, AUTH_JWT_ISSUER: 'i', AUTH_JWT_AUDIENCE: 'a' })).not.toContain(
+      shortSecret,
+    );
   });
 });
 
@@ -120,11 +141,15 @@ describe('npm start and npm run api-key', () => {
     });
     await expect(failure).rejects.toMatchObject({ code: 1 });
     const { stderr } = (await failure.catch((e: { stderr: string }) => e)) as { stderr: string };
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Refusing to start: NODE_ENV=production but no caller authentication/)]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Refusing to start: NODE_ENV=production but no caller authentication/),
+    ]);
   });
 
   it('npm run api-key prints a new key and the AUTH_API_KEYS entry holding only its digest', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/server/auth/new-api-key.ts', 'billing'], { timeout: 15_000 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/server/auth/new-api-key.ts', 'billing'], {
+      timeout: 15_000,
+    });
     const key = /: (esk_[\w-]{43})$/m.exec(stdout)?.[1];
     const entry = JSON.parse(/AUTH_API_KEYS entry[^:]*: (\{.*\})$/m.exec(stdout)![1]!) as unknown;
     expect(entry).toEqual({ name: 'billing', sha256: apiKeyDigest(key!) });

@@ -13,14 +13,13 @@ import {
   AUDIENCE,
   ISSUER,
   type JwksServer,
-  post,
   type RecordingProxy,
   signToken,
   startJwks,
   startRecordingProxy,
 } from '../../support/auth.js';
 import { useEmulator } from '../../support/emulator.js';
-import { serviceFor } from '../../support/service.js';
+import { post, serviceFor } from '../../support/service.js';
 
 const emulator = useEmulator();
 let jwks: JwksServer;
@@ -75,7 +74,11 @@ const CANCEL_QR = `mutation ($input: ChannelCancelMultiFlowSignQRCodeInput!) { r
 let people = 0;
 /** A person with a pending enablement link, so a cancel that reaches Tencent succeeds. */
 function personWithLink() {
-  const person = { name: `绑定${++people}`, idCardType: 'ID_CARD' as const, idCardNumber: `11010519900101${String(people).padStart(3, '0')}X` };
+  const person = {
+    name: `绑定${++people}`,
+    idCardType: 'ID_CARD' as const,
+    idCardNumber: `11010519900101${String(people).padStart(3, '0')}X`,
+  };
   emulator.current.state.createAutoSignLink({ sceneKey: DEMO.sceneKey, ...person });
   return person;
 }
@@ -86,7 +89,11 @@ function qrInput(agent: object = {}) {
   const owner = { appId: DEMO.appId, proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId };
   const qrCodeId = emulator.current.state.createQrCode(owner, 7).id;
   return {
-    agent: { proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId, proxyOperator: { openId: DEMO.proxyOperatorOpenId }, ...agent },
+    agent: {
+      proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
+      proxyOperator: { openId: DEMO.proxyOperatorOpenId },
+      ...agent,
+    },
     qrCodeId,
   };
 }
@@ -94,18 +101,23 @@ function qrInput(agent: object = {}) {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function expectUnauthenticated(headers: Record<string, string>, message: RegExp) {
-  const res = await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign() }, headers);
+  const res = await post(service.url, { query: CANCEL_AUTO_SIGN, variables: { input: autoSign() } }, headers);
   expect(res.status).toBe(401);
   expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
   expect(res.body.data).toBeUndefined();
-  expect(res.body.errors).toEqual([{ message: expect.stringMatching(message), extensions: { code: 'UNAUTHENTICATED' } }]);
+  expect(res.body.errors).toEqual([
+    { message: expect.stringMatching(message), extensions: { code: 'UNAUTHENTICATED' } },
+  ]);
   expect(proxy.bodies).toEqual([]);
 }
 
 describe('a production service refuses unauthenticated callers with HTTP 401', () => {
   it('without any credential', async () => {
-    await expectUnauthenticated({}, /^Authentication required: send `Authorization: Bearer <token>` or `X-API-Key: <key>`/);
-    const query = await post(service.url, '{ mode }', undefined);
+    await expectUnauthenticated(
+      {},
+      /^Authentication required: send `Authorization: Bearer <token>` or `X-API-Key: <key>`/,
+    );
+    const query = await post(service.url, { query: '{ mode }' });
     expect(query.status).toBe(401);
   });
 
@@ -115,17 +127,25 @@ describe('a production service refuses unauthenticated callers with HTTP 401', (
 
   it('with a token whose payload was changed after signing', async () => {
     const [header, , signature] = (await jwks.sign(claims)).split('.');
-    const payload = Buffer.from(JSON.stringify({ ...claims, ess_operator_user_id: OTHER_OPERATOR, iss: ISSUER, aud: AUDIENCE, exp: 2e9 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ ...claims, ess_operator_user_id: OTHER_OPERATOR, iss: ISSUER, aud: AUDIENCE, exp: 2e9 }),
+    ).toString('base64url');
     await expectUnauthenticated(bearer(`${header}.${payload}.${signature}`), /not accepted/);
   });
 
   it('with an expired token, beyond the clock tolerance', async () => {
-    await expectUnauthenticated(bearer(await jwks.sign(claims, { expiresIn: -30 })), /^The bearer token has expired\.$/);
+    await expectUnauthenticated(
+      bearer(await jwks.sign(claims, { expiresIn: -30 })),
+      /^The bearer token has expired\.$/,
+    );
   });
 
   it('with a token for another audience or from another issuer', async () => {
     await expectUnauthenticated(bearer(await jwks.sign(claims, { audience: 'another-api' })), /not accepted/);
-    await expectUnauthenticated(bearer(await jwks.sign(claims, { issuer: 'https://evil.example.test/' })), /not accepted/);
+    await expectUnauthenticated(
+      bearer(await jwks.sign(claims, { issuer: 'https://evil.example.test/' })),
+      /not accepted/,
+    );
   });
 
   it('with an unsigned token (alg none) or one HMAC-signed with the public key', async () => {
@@ -153,7 +173,11 @@ describe('a production service refuses unauthenticated callers with HTTP 401', (
 
 describe('an authenticated caller acts only as its own Tencent identity', () => {
   it('cancels with the operator from its token, over the configured one, when the input names none', async () => {
-    const res = await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign() }, bearer(await jwks.sign(claims)));
+    const res = await post(
+      service.url,
+      { query: CANCEL_AUTO_SIGN, variables: { input: autoSign() } },
+      bearer(await jwks.sign(claims)),
+    );
     expect(res.status).toBe(200);
     expect(res.body.data!.result).toEqual({ __typename: 'CancelUserAutoSignEnableUrlSuccess' });
     expect(proxy.bodies).toMatchObject([{ Operator: { UserId: DEMO.essOperatorUserId } }]);
@@ -161,17 +185,28 @@ describe('an authenticated caller acts only as its own Tencent identity', () => 
 
   it('accepts an input that repeats its own operator', async () => {
     const input = autoSign({ operator: { userId: DEMO.essOperatorUserId } });
-    const res = await post(service.url, CANCEL_AUTO_SIGN, { input }, bearer(await jwks.sign(claims)));
+    const res = await post(
+      service.url,
+      { query: CANCEL_AUTO_SIGN, variables: { input } },
+      bearer(await jwks.sign(claims)),
+    );
     expect(res.body.data!.result).toEqual({ __typename: 'CancelUserAutoSignEnableUrlSuccess' });
   });
 
   it('cannot cancel for another operator: CallerNotAllowedError, nothing sent', async () => {
     const input = autoSign({ operator: { userId: OTHER_OPERATOR } });
     const callsBefore = emulator.current.calls.length;
-    const res = await post(service.url, CANCEL_AUTO_SIGN, { input }, bearer(await jwks.sign(claims)));
+    const res = await post(
+      service.url,
+      { query: CANCEL_AUTO_SIGN, variables: { input } },
+      bearer(await jwks.sign(claims)),
+    );
     expect(res.status).toBe(200);
     const result = res.body.data!.result!;
-    expect(result).toEqual({ __typename: 'CallerNotAllowedError', message: expect.stringContaining('input.operator.userId') });
+    expect(result).toEqual({
+      __typename: 'CallerNotAllowedError',
+      message: expect.stringContaining('input.operator.userId'),
+    });
     expect(result.message).not.toContain(OTHER_OPERATOR);
     expect(result.message).not.toContain(DEMO.essOperatorUserId);
     expect(proxy.bodies).toEqual([]);
@@ -180,47 +215,89 @@ describe('an authenticated caller acts only as its own Tencent identity', () => 
 
   it('binds the sub-enterprise when its token names one', async () => {
     const token = await jwks.sign({ ...claims, ess_proxy_organization_id: 'subsidiary-a' });
-    const other = await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign({ agent: { proxyOrganizationId: 'subsidiary-b' } }) }, bearer(token));
-    expect(other.body.data!.result).toMatchObject({ __typename: 'CallerNotAllowedError', message: expect.stringContaining('input.agent.proxyOrganizationId') });
+    const other = await post(
+      service.url,
+      { query: CANCEL_AUTO_SIGN, variables: { input: autoSign({ agent: { proxyOrganizationId: 'subsidiary-b' } }) } },
+      bearer(token),
+    );
+    expect(other.body.data!.result).toMatchObject({
+      __typename: 'CallerNotAllowedError',
+      message: expect.stringContaining('input.agent.proxyOrganizationId'),
+    });
     expect(proxy.bodies).toEqual([]);
-    await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign() }, bearer(token));
+    await post(service.url, { query: CANCEL_AUTO_SIGN, variables: { input: autoSign() } }, bearer(token));
     expect(proxy.bodies).toMatchObject([{ Agent: { ProxyOrganizationId: 'subsidiary-a' } }]);
   });
 
   it('cannot cancel another organisation’s or operator’s QR code', async () => {
     const token = bearer(await jwks.sign(claims));
-    const org = await post(service.url, CANCEL_QR, { input: qrInput({ proxyOrganizationOpenId: 'org_competitor' }) }, token);
-    expect(org.body.data!.result).toMatchObject({ __typename: 'CallerNotAllowedError', message: expect.stringContaining('input.agent.proxyOrganizationOpenId') });
-    const operator = await post(service.url, CANCEL_QR, { input: qrInput({ proxyOperator: { openId: 'intruder' } }) }, token);
-    expect(operator.body.data!.result).toMatchObject({ __typename: 'CallerNotAllowedError', message: expect.stringContaining('input.agent.proxyOperator.openId') });
+    const org = await post(
+      service.url,
+      { query: CANCEL_QR, variables: { input: qrInput({ proxyOrganizationOpenId: 'org_competitor' }) } },
+      token,
+    );
+    expect(org.body.data!.result).toMatchObject({
+      __typename: 'CallerNotAllowedError',
+      message: expect.stringContaining('input.agent.proxyOrganizationOpenId'),
+    });
+    const operator = await post(
+      service.url,
+      { query: CANCEL_QR, variables: { input: qrInput({ proxyOperator: { openId: 'intruder' } }) } },
+      token,
+    );
+    expect(operator.body.data!.result).toMatchObject({
+      __typename: 'CallerNotAllowedError',
+      message: expect.stringContaining('input.agent.proxyOperator.openId'),
+    });
     expect(proxy.bodies).toEqual([]);
-    const own = await post(service.url, CANCEL_QR, { input: qrInput() }, token);
+    const own = await post(service.url, { query: CANCEL_QR, variables: { input: qrInput() } }, token);
     expect(own.body.data!.result).toEqual({ __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' });
   });
 
   it('refuses an action its token holds no identity for, even though configuration has a default', async () => {
     const essOnly = bearer(await jwks.sign({ ess_operator_user_id: DEMO.essOperatorUserId }));
-    const qr = await post(service.url, CANCEL_QR, { input: qrInput() }, essOnly);
-    expect(qr.body.data!.result).toMatchObject({ __typename: 'CallerNotAllowedError', message: expect.stringContaining('not bound') });
+    const qr = await post(service.url, { query: CANCEL_QR, variables: { input: qrInput() } }, essOnly);
+    expect(qr.body.data!.result).toMatchObject({
+      __typename: 'CallerNotAllowedError',
+      message: expect.stringContaining('not bound'),
+    });
     const noClaims = bearer(await jwks.sign({}));
-    const link = await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign() }, noClaims);
-    expect(link.body.data!.result).toMatchObject({ __typename: 'CallerNotAllowedError', message: expect.stringContaining('ESS operator') });
+    const link = await post(service.url, { query: CANCEL_AUTO_SIGN, variables: { input: autoSign() } }, noClaims);
+    expect(link.body.data!.result).toMatchObject({
+      __typename: 'CallerNotAllowedError',
+      message: expect.stringContaining('ESS operator'),
+    });
     expect(proxy.bodies).toEqual([]);
   });
 
   it('binds an API key to the identities configured for it', async () => {
-    const own = await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign() }, { 'x-api-key': BOUND_KEY });
+    const own = await post(
+      service.url,
+      { query: CANCEL_AUTO_SIGN, variables: { input: autoSign() } },
+      { 'x-api-key': BOUND_KEY },
+    );
     expect(own.body.data!.result).toEqual({ __typename: 'CancelUserAutoSignEnableUrlSuccess' });
-    const other = await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign({ operator: { userId: OTHER_OPERATOR } }) }, { 'x-api-key': BOUND_KEY });
+    const other = await post(
+      service.url,
+      { query: CANCEL_AUTO_SIGN, variables: { input: autoSign({ operator: { userId: OTHER_OPERATOR } }) } },
+      { 'x-api-key': BOUND_KEY },
+    );
     expect(other.body.data!.result).toMatchObject({ __typename: 'CallerNotAllowedError' });
     expect(proxy.bodies).toMatchObject([{ Operator: { UserId: DEMO.essOperatorUserId } }]);
   });
 
   it('lets an unrestricted API key name the operator, or fall back to the configured one', async () => {
     const key = { 'x-api-key': UNRESTRICTED_KEY };
-    await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign({ operator: { userId: OTHER_OPERATOR } }) }, key);
-    await post(service.url, CANCEL_AUTO_SIGN, { input: autoSign() }, key);
-    expect(proxy.bodies).toMatchObject([{ Operator: { UserId: OTHER_OPERATOR } }, { Operator: { UserId: CONFIGURED_OPERATOR } }]);
+    await post(
+      service.url,
+      { query: CANCEL_AUTO_SIGN, variables: { input: autoSign({ operator: { userId: OTHER_OPERATOR } }) } },
+      key,
+    );
+    await post(service.url, { query: CANCEL_AUTO_SIGN, variables: { input: autoSign() } }, key);
+    expect(proxy.bodies).toMatchObject([
+      { Operator: { UserId: OTHER_OPERATOR } },
+      { Operator: { UserId: CONFIGURED_OPERATOR } },
+    ]);
   });
 });
 
@@ -228,7 +305,11 @@ describe('browser rules in production', () => {
   const preflight = (origin: string) =>
     fetch(service.url, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
 
   it('refuses a CORS preflight from an origin not in CORS_ORIGINS', async () => {
@@ -271,16 +352,16 @@ describe('a shared HS256 secret instead of a key set', () => {
   });
 
   it('accepts a token signed with the secret and refuses one signed with another', async () => {
-    const good = await post(secretService.url, '{ mode }', undefined, bearer(await signToken(SECRET, 'HS256', claims)));
+    const good = await post(secretService.url, { query: '{ mode }' }, bearer(await signToken(SECRET, 'HS256', claims)));
     expect(good.body).toEqual({ data: { mode: 'PRODUCTION' } });
     const other = new TextEncoder().encode('another-secret-that-is-also-32-characters');
-    const bad = await post(secretService.url, '{ mode }', undefined, bearer(await signToken(other, 'HS256', claims)));
+    const bad = await post(secretService.url, { query: '{ mode }' }, bearer(await signToken(other, 'HS256', claims)));
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
   });
 
   it('refuses an API key when none are configured', async () => {
-    const res = await post(secretService.url, '{ mode }', undefined, { 'x-api-key': BOUND_KEY });
+    const res = await post(secretService.url, { query: '{ mode }' }, { 'x-api-key': BOUND_KEY });
     expect(res.status).toBe(401);
     expect(res.body.errors![0]!.message).toBe('The credential was not accepted; send `Authorization: Bearer <token>`.');
   });
@@ -298,9 +379,18 @@ describe('a key set that cannot be fetched', () => {
       AUTH_JWT_AUDIENCE: AUDIENCE,
     });
     try {
-      const res = await post(unreachable.url, CANCEL_AUTO_SIGN, { input: autoSign() }, bearer(await closed.sign(claims)));
+      const res = await post(
+        unreachable.url,
+        { query: CANCEL_AUTO_SIGN, variables: { input: autoSign() } },
+        bearer(await closed.sign(claims)),
+      );
       expect(res.status).toBe(503);
-      expect(res.body.errors).toEqual([{ message: expect.stringMatching(/cannot be verified right now/), extensions: { code: 'AUTHENTICATION_UNAVAILABLE' } }]);
+      expect(res.body.errors).toEqual([
+        {
+          message: expect.stringMatching(/cannot be verified right now/),
+          extensions: { code: 'AUTHENTICATION_UNAVAILABLE' },
+        },
+      ]);
       expect(proxy.bodies).toEqual([]);
     } finally {
       await unreachable.close();

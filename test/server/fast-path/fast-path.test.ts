@@ -12,9 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/server/app.js';
+import { yogaLoggerFor } from '../../../src/server/observability/logger.js';
 import type { Route } from '../../../src/server/observability/metrics.js';
 import type { RunningService } from '../../../src/server/start.js';
 import type { Emulator } from '../../../src/emulator/server.js';
+import { capturedLog } from '../../support/captured-log.js';
 import { useEmulator } from '../../support/emulator.js';
 import { sample } from '../../support/prometheus.js';
 import {
@@ -240,20 +242,14 @@ describe('the fast path with caller authentication (production)', () => {
 
 describe('the fast path when a resolver fails unexpectedly', () => {
   const servers: Server[] = [];
-  const logged: unknown[][] = [];
+  const log = capturedLog();
   const routes: Route[] = [];
 
   async function listen(fastPath: boolean): Promise<string> {
-    const logger = {
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: (...args: unknown[]) => void logged.push(args),
-    };
     const { listener } = createApp({
       mode: 'TEST',
       defaults: {},
-      logger,
+      logger: yogaLoggerFor(log.logger),
       tencent: { call: () => Promise.reject(new Error('database password is hunter2')) },
       fastPath,
       onRoute: (route) => routes.push(route),
@@ -272,7 +268,7 @@ describe('the fast path when a resolver fails unexpectedly', () => {
     const pair = { fast: await listen(true), plain: await listen(false) };
     const sent = { headers: { 'content-type': 'application/json' }, body: cancel('yDSLZUUckpooi1ltUxCsD3RSTG9BEWhX') };
     await send(pair.fast, sent);
-    logged.length = 0;
+    log.clear();
     routes.length = 0;
     const fast = await send(pair.fast, sent);
     // Run here, masked here, then answered by yoga with that result.
@@ -282,6 +278,6 @@ describe('the fast path when a resolver fails unexpectedly', () => {
     expect(fast.status).toBe(200);
     expect(fast.body).not.toContain('hunter2');
     const errorId = JSON.parse(fast.body).errors[0].extensions.errorId as string;
-    expect(logged.some((args) => String(args[0]).includes(errorId))).toBe(true);
+    expect(log.linesWith(`Unexpected error ${errorId}:`)).toHaveLength(1);
   });
 });

@@ -63,7 +63,6 @@ const post = async (url: string, payload: string, headers: Record<string, string
   (
     await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload })
   ).json();
-const linesWith = (msg: string) => log.records().filter((record) => record.msg === msg);
 
 describe('beside the idempotency plugin', () => {
   let url: string;
@@ -82,8 +81,8 @@ describe('beside the idempotency plugin', () => {
     const first = await post(url, payload, key);
     const replay = await post(url, payload, key);
     expect(replay).toMatchObject({ data: first.data, extensions: { idempotentReplay: true } });
-    expect(linesWith('tencent call')).toHaveLength(1);
-    expect(linesWith('graphql operation').map((line) => [line.operation, line.outcome])).toEqual([
+    expect(log.linesWith('tencent call')).toHaveLength(1);
+    expect(log.linesWith('graphql operation').map((line) => [line.operation, line.outcome])).toEqual([
       ['CancelQrCode', 'ChannelCancelMultiFlowSignQRCodeSuccess'],
       ['CancelQrCode', 'ChannelCancelMultiFlowSignQRCodeSuccess'],
     ]);
@@ -104,7 +103,7 @@ describe('an unexpected fault', () => {
       err: { message: expect.stringContaining('store failed') },
     });
     expect(log.text()).not.toContain('610000000000000000');
-    expect(linesWith('graphql operation')).toEqual([
+    expect(log.linesWith('graphql operation')).toEqual([
       expect.objectContaining({ operation: 'CancelQrCode', outcome: 'errors' }),
     ]);
   });

@@ -88,7 +88,7 @@ describe('circuit breaker series', () => {
     expect(sample(text, 'tencent_circuit_breaker_transitions_total', { service: 'essbasic', state: 'open' })).toBe(1);
     // The refused call never reached the client, so only the two real attempts are counted.
     expect(sample(text, 'tencent_calls_total', { action: action.name, code: 'upstream:http-status' })).toBe(2);
-    expect(log.records().filter((line) => line.msg === 'circuit breaker open')).toEqual([
+    expect(log.linesWith('circuit breaker open')).toEqual([
       expect.objectContaining({ level: 40, service: 'essbasic', state: 'open' }),
     ]);
   });

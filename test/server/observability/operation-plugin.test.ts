@@ -7,7 +7,7 @@ import { DEMO } from '../../../src/emulator/seed.js';
 import type { RunningService } from '../../../src/server/start.js';
 import { capturedLog } from '../../support/captured-log.js';
 import { TEST_CREDENTIALS, useEmulator } from '../../support/emulator.js';
-import { serviceFor } from '../../support/service.js';
+import { post, serviceFor } from '../../support/service.js';
 
 const emulator = useEmulator({ seed: true });
 const log = capturedLog('debug');
@@ -27,27 +27,17 @@ const input = (user: { name: string; idCardType: string; idCardNumber: string })
   input: { operator: { userId: DEMO.essOperatorUserId }, sceneKey: DEMO.sceneKey, userInfo: user },
 });
 
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(service.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { requestId: res.headers.get('x-request-id'), body: (await res.json()) as { data?: Record<string, unknown> } };
-}
-
-const linesWith = (msg: string) => log.records().filter((record) => record.msg === msg);
-
 describe('a mutation', () => {
   it('logs one operation line and one Tencent-call line, both under the caller’s X-Request-Id, which is echoed', async () => {
-    const { requestId, body } = await post(
+    const { headers, body } = await post(
+      service.url,
       { query: CANCEL_AUTO_SIGN, variables: input(DEMO.unknownUser) },
       { 'X-Request-Id': 'trace-7f3a' },
     );
     expect(body.data).toEqual({ cancelUserAutoSignEnableUrl: { __typename: 'AutoSignEnableUrlNotFoundError' } });
-    expect(requestId).toBe('trace-7f3a');
+    expect(headers.get('x-request-id')).toBe('trace-7f3a');
 
-    const [call, ...moreCalls] = linesWith('tencent call');
+    const [call, ...moreCalls] = log.linesWith('tencent call');
     expect(moreCalls).toEqual([]);
     expect(call).toEqual(
       expect.objectContaining({
@@ -61,7 +51,7 @@ describe('a mutation', () => {
         latencyMs: expect.any(Number),
       }),
     );
-    const [operation, ...moreOperations] = linesWith('graphql operation');
+    const [operation, ...moreOperations] = log.linesWith('graphql operation');
     expect(moreOperations).toEqual([]);
     expect(operation).toEqual(
       expect.objectContaining({
@@ -78,23 +68,23 @@ describe('a mutation', () => {
 
   it('gets a new request id when the caller sends none, or one that is not a plain token', async () => {
     const query = { query: CANCEL_AUTO_SIGN, variables: input(DEMO.enabledUser) };
-    const generated = await post(query);
-    const replaced = await post(query, { 'X-Request-Id': 'two words' });
-    const tooLong = await post(query, { 'X-Request-Id': 'x'.repeat(129) });
-    const ids = [generated.requestId, replaced.requestId, tooLong.requestId];
+    const generated = await post(service.url, query);
+    const replaced = await post(service.url, query, { 'X-Request-Id': 'two words' });
+    const tooLong = await post(service.url, query, { 'X-Request-Id': 'x'.repeat(129) });
+    const ids = [generated, replaced, tooLong].map((reply) => reply.headers.get('x-request-id'));
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(3);
-    expect(linesWith('graphql operation').map((line) => line.reqId)).toEqual(ids);
-    expect(linesWith('tencent call').map((line) => line.reqId)).toEqual(ids);
+    expect(log.linesWith('graphql operation').map((line) => line.reqId)).toEqual(ids);
+    expect(log.linesWith('tencent call').map((line) => line.reqId)).toEqual(ids);
   });
 
   it('never logs the name, ID number, secret key or signature it handles, even at debug level', async () => {
     // A text this service has not seen: yoga serves it (and logs at debug level), then the fast path does.
     const query = `${CANCEL_AUTO_SIGN}\n# never logged`;
-    await post({ query, variables: input(DEMO.pendingUser) }, { authorization: 'Bearer client-token-1' });
-    await post({ query, variables: input({ ...DEMO.pendingUser, idCardNumber: '61000000000000000' }) });
+    await post(service.url, { query, variables: input(DEMO.pendingUser) }, { authorization: 'Bearer client-token-1' });
+    await post(service.url, { query, variables: input({ ...DEMO.pendingUser, idCardNumber: '61000000000000000' }) });
     const text = log.text();
-    expect(linesWith('tencent call')).toHaveLength(1);
+    expect(log.linesWith('tencent call')).toHaveLength(1);
     expect(text).toContain('"level":20'); // yoga's own debug lines are in the capture too
     for (const secret of [DEMO.pendingUser.name, DEMO.pendingUser.idCardNumber, '61000000000000000']) {
       expect(text).not.toContain(secret);
@@ -106,10 +96,10 @@ describe('a mutation', () => {
 
 describe('other operations', () => {
   it('are logged with their result kind and no Tencent call', async () => {
-    await post({ query: '{ mode }' });
-    await post({ query: 'query Broken { nope }' });
-    expect(linesWith('tencent call')).toEqual([]);
-    expect(linesWith('graphql operation')).toEqual([
+    await post(service.url, { query: '{ mode }' });
+    await post(service.url, { query: 'query Broken { nope }' });
+    expect(log.linesWith('tencent call')).toEqual([]);
+    expect(log.linesWith('graphql operation')).toEqual([
       expect.objectContaining({ operation: 'anonymous', operationType: 'query', outcome: 'data' }),
       expect.objectContaining({ operation: 'Broken', outcome: 'errors' }),
     ]);
@@ -117,9 +107,9 @@ describe('other operations', () => {
 
   it('are not named after an overlong or malformed name', async () => {
     const long = 'A'.repeat(150);
-    await post({ query: `query ${long} { mode }` });
-    await post({ query: '{ mode }', operationName: '610000000000000000 and more' });
-    expect(linesWith('graphql operation').map((line) => line.operation)).toEqual(['anonymous', 'anonymous']);
+    await post(service.url, { query: `query ${long} { mode }` });
+    await post(service.url, { query: '{ mode }', operationName: '610000000000000000 and more' });
+    expect(log.linesWith('graphql operation').map((line) => line.operation)).toEqual(['anonymous', 'anonymous']);
     expect(log.text()).not.toContain(long);
     expect(log.text()).not.toContain('610000000000000000');
   });

@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/emulator/seed.js';
-import { ConfigError, loadConfig } from '../../../src/server/config.js';
+import { loadConfig } from '../../../src/server/config.js';
 import { EXAMPLE_OPERATIONS } from '../../../src/server/graphiql.js';
 import { documentHash } from '../../../src/server/protection/trusted-documents.js';
 import type { RunningService } from '../../../src/server/start.js';
+import { configError } from '../../support/config.js';
 import { useEmulator } from '../../support/emulator.js';
-import { EMPTY_HOME, type GraphQLResponse, serviceFor } from '../../support/service.js';
+import { EMPTY_HOME, post, serviceFor } from '../../support/service.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'esign-trusted-'));
 function file(name: string, text: string): string {
@@ -26,25 +27,35 @@ const CANCEL_QR = `mutation CancelQr($input: ChannelCancelMultiFlowSignQRCodeInp
 `;
 
 describe('TRUSTED_DOCUMENTS at start-up', () => {
-  const refusal = (path: string) => {
-    try {
-      loadConfig({ TRUSTED_DOCUMENTS: path }, EMPTY_HOME);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as Error).message;
-    }
-    throw new Error('expected a ConfigError');
-  };
-
   it.each([
-    ['a missing file', () => join(folder, 'missing.json'), /^Invalid configuration: TRUSTED_DOCUMENTS: cannot read .*missing\.json as JSON/],
+    [
+      'a missing file',
+      () => join(folder, 'missing.json'),
+      /^Invalid configuration: TRUSTED_DOCUMENTS: cannot read .*missing\.json as JSON/,
+    ],
     ['a file that is not JSON', () => file('text.json', 'hash: document'), /cannot read .* as JSON/],
-    ['a list instead of an object', () => file('list.json', '["{ mode }"]'), /must be a JSON object of SHA-256 hash → GraphQL document/],
-    ['a key that is not the document’s hash', () => file('key.json', JSON.stringify({ abc: '{ mode }' })), /abc is not the SHA-256 of its document/],
-    ['a document that does not parse', () => file('parse.json', JSON.stringify({ [documentHash('{ mode')]: '{ mode' })), /does not parse: Syntax Error/],
-    ['a document the schema refuses', () => file('invalid.json', JSON.stringify({ [documentHash('{ modes }')]: '{ modes }' })), /not valid against the schema: Cannot query field "modes"/],
+    [
+      'a list instead of an object',
+      () => file('list.json', '["{ mode }"]'),
+      /must be a JSON object of SHA-256 hash → GraphQL document/,
+    ],
+    [
+      'a key that is not the document’s hash',
+      () => file('key.json', JSON.stringify({ abc: '{ mode }' })),
+      /abc is not the SHA-256 of its document/,
+    ],
+    [
+      'a document that does not parse',
+      () => file('parse.json', JSON.stringify({ [documentHash('{ mode')]: '{ mode' })),
+      /does not parse: Syntax Error/,
+    ],
+    [
+      'a document the schema refuses',
+      () => file('invalid.json', JSON.stringify({ [documentHash('{ modes }')]: '{ modes }' })),
+      /not valid against the schema: Cannot query field "modes"/,
+    ],
   ])('refuses %s', (_name, path, message) => {
-    expect(refusal(path())).toMatch(message);
+    expect(configError({ TRUSTED_DOCUMENTS: path() })).toMatch(message);
   });
 
   it('loads a valid manifest', () => {
@@ -66,54 +77,66 @@ describe('a service with trusted documents', () => {
       { timeout: 15_000 },
     );
     const manifest = { ...JSON.parse(stdout), [documentHash(EXAMPLE_OPERATIONS)]: EXAMPLE_OPERATIONS };
-    service = await serviceFor(emulator.current, { TRUSTED_DOCUMENTS: file('manifest.json', JSON.stringify(manifest)) });
+    service = await serviceFor(emulator.current, {
+      TRUSTED_DOCUMENTS: file('manifest.json', JSON.stringify(manifest)),
+    });
   });
   afterAll(async () => {
     await service.close();
   });
 
   const input = {
-    agent: { appId: DEMO.appId, proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId, proxyOperator: { openId: DEMO.proxyOperatorOpenId } },
+    agent: {
+      appId: DEMO.appId,
+      proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
+      proxyOperator: { openId: DEMO.proxyOperatorOpenId },
+    },
     qrCodeId: 'Q'.repeat(32),
   };
 
-  async function post(body: object): Promise<{ status: number; body: GraphQLResponse }> {
-    const res = await fetch(service.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as GraphQLResponse };
-  }
   const byHash = (document: string) => ({ persistedQuery: { version: 1, sha256Hash: documentHash(document) } });
 
   it('runs a trusted document sent by its hash, with variables', async () => {
-    const { body } = await post({ extensions: byHash(CANCEL_QR), variables: { input } });
+    const { body } = await post(service.url, { extensions: byHash(CANCEL_QR), variables: { input } });
     expect(body).toEqual({ data: { channelCancelMultiFlowSignQRCode: { __typename: 'QrCodeNotFoundError' } } });
   });
 
   it('takes the hash as documentId too, with or without the sha256: prefix', async () => {
     for (const documentId of [documentHash(CANCEL_QR), `sha256:${documentHash(CANCEL_QR)}`]) {
-      const { body } = await post({ documentId, variables: { input } });
+      const { body } = await post(service.url, { documentId, variables: { input } });
       expect(body).toEqual({ data: { channelCancelMultiFlowSignQRCode: { __typename: 'QrCodeNotFoundError' } } });
     }
   });
 
   it('runs an operation of a trusted document holding several, picked by operationName', async () => {
-    const { body } = await post({ extensions: byHash(EXAMPLE_OPERATIONS), operationName: 'CancelQrCode' });
+    const { body } = await post(service.url, { extensions: byHash(EXAMPLE_OPERATIONS), operationName: 'CancelQrCode' });
     expect(body.errors).toBeUndefined();
-    expect(body.data?.channelCancelMultiFlowSignQRCode).toMatchObject({ __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' });
+    expect(body.data?.channelCancelMultiFlowSignQRCode).toMatchObject({
+      __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+    });
   });
 
   it.each([
-    ['a document sent in full, even a trusted one', { query: CANCEL_QR, variables: { input } }, 'PERSISTED_QUERY_ONLY', /trusted documents only/],
+    [
+      'a document sent in full, even a trusted one',
+      { query: CANCEL_QR, variables: { input } },
+      'PERSISTED_QUERY_ONLY',
+      /trusted documents only/,
+    ],
     ['an unknown hash', { extensions: byHash('{ mode }') }, 'PERSISTED_QUERY_NOT_IN_LIST', /^Unknown document/],
-    ['a request with neither', { variables: { input } }, 'PERSISTED_QUERY_ID_REQUIRED', /Send the hash of a trusted document/],
+    [
+      'a request with neither',
+      { variables: { input } },
+      'PERSISTED_QUERY_ID_REQUIRED',
+      /Send the hash of a trusted document/,
+    ],
   ])('refuses %s with 400, calling nothing upstream', async (_name, request, code, message) => {
     const before = emulator.current.calls.length;
-    const { status, body } = await post(request);
+    const { status, body } = await post(service.url, request);
     expect(status).toBe(400);
-    expect(body).toEqual({ errors: [expect.objectContaining({ message: expect.stringMatching(message), extensions: { code } })] });
+    expect(body).toEqual({
+      errors: [expect.objectContaining({ message: expect.stringMatching(message), extensions: { code } })],
+    });
     expect(emulator.current.calls.length).toBe(before);
   });
 });
