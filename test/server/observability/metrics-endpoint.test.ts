@@ -4,7 +4,7 @@ import { DEMO } from '../../../src/emulator/seed.js';
 import type { RunningService } from '../../../src/server/start.js';
 import { useEmulator } from '../../support/emulator.js';
 import { sample } from '../../support/prometheus.js';
-import { graphql, serviceFor } from '../../support/service.js';
+import { DEMO_AGENT, graphql, serviceFor } from '../../support/service.js';
 
 const emulator = useEmulator({ seed: true });
 let service: RunningService;
@@ -30,11 +30,7 @@ const CANCEL_QR = `mutation CancelQrCode($input: ChannelCancelMultiFlowSignQRCod
 const cancelQr = () =>
   graphql(service.url, CANCEL_QR, {
     input: {
-      agent: {
-        appId: DEMO.appId,
-        proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
-        proxyOperator: { openId: DEMO.proxyOperatorOpenId },
-      },
+      agent: DEMO_AGENT,
       qrCodeId: DEMO.qrCodeId,
     },
   });

@@ -1,10 +1,9 @@
 /** Document limits and batching, over real HTTP against a test emulator: refused documents never reach it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../../src/emulator/seed.js';
 import { EXAMPLE_OPERATIONS } from '../../../src/server/graphiql.js';
 import type { RunningService } from '../../../src/server/start.js';
 import { useEmulator } from '../../support/emulator.js';
-import { graphql, serviceFor } from '../../support/service.js';
+import { DEMO_AGENT, graphql, serviceFor } from '../../support/service.js';
 
 const emulator = useEmulator({ seed: true });
 let service: RunningService;
@@ -16,17 +15,16 @@ afterAll(async () => {
 });
 
 const input = {
-  agent: {
-    appId: DEMO.appId,
-    proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
-    proxyOperator: { openId: DEMO.proxyOperatorOpenId },
-  },
+  agent: DEMO_AGENT,
   qrCodeId: 'Q'.repeat(32),
 };
 
 /** One document cancelling the same QR code `count` times under different aliases. */
 function aliasedCancels(count: number): string {
-  const fields = Array.from({ length: count }, (_, i) => `c${i}: channelCancelMultiFlowSignQRCode(input: $input) { __typename }`);
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `c${i}: channelCancelMultiFlowSignQRCode(input: $input) { __typename }`,
+  );
   return `mutation ($input: ChannelCancelMultiFlowSignQRCodeInput!) { ${fields.join(' ')} }`;
 }
 
@@ -53,7 +51,9 @@ describe('document limits', () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      errors: [{ message: 'Aliases limit of 5 exceeded, found 10.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      errors: [
+        { message: 'Aliases limit of 5 exceeded, found 10.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ],
     });
   });
 

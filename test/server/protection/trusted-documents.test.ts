@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../../src/emulator/seed.js';
 import { loadConfig } from '../../../src/server/config.js';
 import { EXAMPLE_OPERATIONS } from '../../../src/server/graphiql.js';
 import { documentHash } from '../../../src/server/protection/trusted-documents.js';
 import type { RunningService } from '../../../src/server/start.js';
 import { configError } from '../../support/config.js';
 import { useEmulator } from '../../support/emulator.js';
-import { EMPTY_HOME, post, serviceFor } from '../../support/service.js';
+import { DEMO_AGENT, EMPTY_HOME, post, serviceFor } from '../../support/service.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'esign-trusted-'));
 function file(name: string, text: string): string {
@@ -86,11 +85,7 @@ describe('a service with trusted documents', () => {
   });
 
   const input = {
-    agent: {
-      appId: DEMO.appId,
-      proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
-      proxyOperator: { openId: DEMO.proxyOperatorOpenId },
-    },
+    agent: DEMO_AGENT,
     qrCodeId: 'Q'.repeat(32),
   };
 
