@@ -62,7 +62,7 @@ export async function spawnProcess(name: string, options: SpawnOptions = {}): Pr
     execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
     stdio: options.quiet ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let ready;
+  let ready: Extract<ChildMessage, { type: 'ready' }>;
   try {
     ready = await nextMessage(child, 'ready');
   } catch (error) {
