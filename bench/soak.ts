@@ -76,9 +76,11 @@ export async function runSoak(options: SoakOptions): Promise<boolean> {
     nodeFlags: ['--expose-gc'],
   });
   try {
+    // A soak that did not exercise the idempotency store would not measure what it says.
     const idempotency = await idempotencyIsOn(layer);
+    if (!idempotency) throw new Error('the layer did not replay a repeated Idempotency-Key');
     console.log(
-      `Soak: ${options.rate} req/s for ${options.durationSeconds} s, limiter at ${options.rateLimit}/s, idempotency records ${idempotency ? `on (kept ${RECORD_TTL_SECONDS} s)` : 'NOT wired in this build'}, logs on; warm-up ${warmupSeconds} s`,
+      `Soak: ${options.rate} req/s for ${options.durationSeconds} s, limiter at ${options.rateLimit}/s, idempotency records on (kept ${RECORD_TTL_SECONDS} s), logs on; warm-up ${warmupSeconds} s`,
     );
     const samples: Sample[] = [];
     const load = runLoad(layer.url, layer.workload, {

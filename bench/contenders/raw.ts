@@ -7,12 +7,15 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { SERVICE_VERSIONS } from '../../src/tencent/endpoints.js';
+import { ChannelCancelMultiFlowSignQRCode } from '../../src/tencent/essbasic.js';
 import { Tc3Signer } from '../../src/tencent/sign.js';
 import { type BenchInput, CREDENTIALS, EXPECTED_REPLY, graphqlBody, LAYER_QUERY, successReply, wireRequest } from '../workload.js';
 import type { StartContender } from './contender.js';
 
-const ACTION = 'ChannelCancelMultiFlowSignQRCode';
-const VERSION = '2021-05-26';
+// The action's own description, so the limit sends exactly what the layer's client sends.
+const ACTION = ChannelCancelMultiFlowSignQRCode.name;
+const VERSION = SERVICE_VERSIONS[ChannelCancelMultiFlowSignQRCode.service];
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 
 /** Where `npm start` listens by default; `GRAPHQL_ORIGIN` points the page elsewhere. */
-export const DEFAULT_GRAPHQL_ORIGIN = 'http://127.0.0.1:4000';
+const DEFAULT_GRAPHQL_ORIGIN = 'http://127.0.0.1:4000';
 
 export function exampleConfig(graphqlOrigin: string): UserConfig {
   return {

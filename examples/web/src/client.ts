@@ -3,7 +3,7 @@ import type { TadaDocumentNode } from 'gql.tada';
 import { print } from 'graphql';
 
 /** A response with top-level `errors`: a malformed request or an unexpected fault, never an expected outcome. */
-export class GraphQLRequestError extends Error {
+class GraphQLRequestError extends Error {
   override name = 'GraphQLRequestError';
 }
 
