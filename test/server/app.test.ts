@@ -1,28 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { YogaLogger } from 'graphql-yoga';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { EXAMPLE_OPERATIONS } from '../../src/server/graphiql.js';
-import { type RunningService, startService } from '../../src/server/start.js';
-import { EMPTY_HOME, graphql } from '../support/service.js';
+import { startService } from '../../src/server/start.js';
+import { EMPTY_HOME, graphql, useService } from '../support/service.js';
 
 describe('sandbox mode (npm start with no credentials)', () => {
-  let service: RunningService;
-  beforeAll(async () => {
-    service = await startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false);
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService(() => startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false));
 
   it('starts the emulator in-process and says so', async () => {
-    expect(service.emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await graphql(service.url, '{ mode }')).data).toEqual({ mode: 'SANDBOX' });
+    expect(service.current.emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await graphql(service.current.url, '{ mode }')).data).toEqual({ mode: 'SANDBOX' });
   });
 
   it('serves GraphiQL from the bundle, with no CDN, opened on the example operations', async () => {
-    const res = await fetch(service.url, { headers: { accept: 'text/html' } });
+    const res = await fetch(service.current.url, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain('<title>Tencent e-sign GraphQL</title>');
@@ -32,7 +26,7 @@ describe('sandbox mode (npm start with no credentials)', () => {
   });
 
   it('serves GraphiQL with a policy that lets only its own bundled script run, and no framing', async () => {
-    const res = await fetch(service.url, { headers: { accept: 'text/html' } });
+    const res = await fetch(service.current.url, { headers: { accept: 'text/html' } });
     const page = await res.text();
     const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(page)?.[1];
     const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) => body!);
@@ -52,7 +46,7 @@ describe('sandbox mode (npm start with no credentials)', () => {
     ['CancelQrCode', 'ChannelCancelMultiFlowSignQRCodeSuccess', 'QrCodeInvalidError'],
   ])('runs the GraphiQL example %s: first a success, then the typed error', async (operation, first, second) => {
     const run = async () => {
-      const { data, errors } = await graphql(service.url, EXAMPLE_OPERATIONS, undefined, operation);
+      const { data, errors } = await graphql(service.current.url, EXAMPLE_OPERATIONS, undefined, operation);
       expect(errors).toBeUndefined();
       return Object.values(data!)[0]!;
     };

@@ -1,36 +1,42 @@
 /** `Idempotency-Key` through the whole service over real HTTP: replay, conflicts, concurrent duplicates, Redis. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiKeyDigest } from '../../src/server/auth/api-keys.js';
 import type { RunningService } from '../../src/server/start.js';
 import { useEmulator } from '../support/emulator.js';
 import { redisAvailable, startRedis, useRedis } from '../support/redis.js';
-import { CANCEL_QR_CODE, DEMO_AGENT, post, seedQrCode, serviceFor, useServices } from '../support/service.js';
+import {
+  CANCEL_QR_CODE,
+  DEMO_AGENT,
+  post,
+  seedQrCode,
+  serviceFor,
+  useService,
+  useServices,
+} from '../support/service.js';
 
 const emulator = useEmulator();
 const start = useServices(emulator);
 
 function cancelWithKey(service: RunningService, key: string, qrCodeId: string) {
-  return post(service.url, { query: CANCEL_QR_CODE, variables: { input: { agent: DEMO_AGENT, qrCodeId } } }, { 'idempotency-key': key });
+  return post(
+    service.url,
+    { query: CANCEL_QR_CODE, variables: { input: { agent: DEMO_AGENT, qrCodeId } } },
+    { 'idempotency-key': key },
+  );
 }
 
 const typename = (reply: Awaited<ReturnType<typeof cancelWithKey>>) => reply.body.data?.result?.__typename;
 
 describe('Idempotency-Key in memory', () => {
-  let service: RunningService;
-  beforeAll(async () => {
-    service = await serviceFor(emulator.current);
-  });
-  afterAll(async () => {
-    await service.close();
-  });
+  const service = useService(() => serviceFor(emulator.current));
 
   it('answers a repeat with the first result, without calling Tencent again', async () => {
     const key = randomUUID();
     const qrCodeId = seedQrCode(emulator.current);
     const calls = emulator.current.calls.length;
-    const first = await cancelWithKey(service, key, qrCodeId);
-    const repeat = await cancelWithKey(service, key, qrCodeId);
+    const first = await cancelWithKey(service.current, key, qrCodeId);
+    const repeat = await cancelWithKey(service.current, key, qrCodeId);
     expect(typename(first)).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
     expect(repeat.status).toBe(200);
     expect(repeat.body.data).toEqual(first.body.data);
@@ -41,9 +47,9 @@ describe('Idempotency-Key in memory', () => {
 
   it('refuses the same key with different variables, sending nothing', async () => {
     const key = randomUUID();
-    await cancelWithKey(service, key, seedQrCode(emulator.current));
+    await cancelWithKey(service.current, key, seedQrCode(emulator.current));
     const calls = emulator.current.calls.length;
-    const reused = await cancelWithKey(service, key, seedQrCode(emulator.current));
+    const reused = await cancelWithKey(service.current, key, seedQrCode(emulator.current));
     expect(reused.status).toBe(422);
     expect(reused.body.errors).toEqual([
       expect.objectContaining({
@@ -59,7 +65,7 @@ describe('Idempotency-Key in memory', () => {
     const qrCodeId = seedQrCode(emulator.current);
     emulator.current.faults.add({ delayMs: 300 });
     const calls = emulator.current.calls.length;
-    const replies = await Promise.all([1, 2, 3].map(() => cancelWithKey(service, key, qrCodeId)));
+    const replies = await Promise.all([1, 2, 3].map(() => cancelWithKey(service.current, key, qrCodeId)));
     expect(replies.map(typename)).toEqual(Array(3).fill('ChannelCancelMultiFlowSignQRCodeSuccess'));
     expect(new Set(replies.map((reply) => JSON.stringify(reply.body.data))).size).toBe(1);
     expect(replies.filter((reply) => reply.body.extensions?.idempotentReplay)).toHaveLength(2);
@@ -70,15 +76,15 @@ describe('Idempotency-Key in memory', () => {
     const key = randomUUID();
     const qrCodeId = seedQrCode(emulator.current);
     emulator.current.faults.add({ status: 503 });
-    expect(typename(await cancelWithKey(service, key, qrCodeId))).toBe('UpstreamUnavailableError');
-    const repeat = await cancelWithKey(service, key, qrCodeId);
+    expect(typename(await cancelWithKey(service.current, key, qrCodeId))).toBe('UpstreamUnavailableError');
+    const repeat = await cancelWithKey(service.current, key, qrCodeId);
     expect(typename(repeat)).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
     expect(repeat.body.extensions).toBeUndefined();
   });
 
   it('refuses a key that is not 1–255 visible ASCII characters', async () => {
     const calls = emulator.current.calls.length;
-    const reply = await cancelWithKey(service, 'x'.repeat(256), seedQrCode(emulator.current));
+    const reply = await cancelWithKey(service.current, 'x'.repeat(256), seedQrCode(emulator.current));
     expect(reply.status).toBe(400);
     expect(reply.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_IDEMPOTENCY_KEY' });
     expect(emulator.current.calls.length).toBe(calls);
@@ -87,8 +93,10 @@ describe('Idempotency-Key in memory', () => {
   it('leaves requests without the header alone', async () => {
     const qrCodeId = seedQrCode(emulator.current);
     const query = { query: CANCEL_QR_CODE, variables: { input: { agent: DEMO_AGENT, qrCodeId } } };
-    expect((await post(service.url, query)).body.data?.result?.__typename).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
-    expect((await post(service.url, query)).body.data?.result?.__typename).toBe('QrCodeInvalidError');
+    expect((await post(service.current.url, query)).body.data?.result?.__typename).toBe(
+      'ChannelCancelMultiFlowSignQRCodeSuccess',
+    );
+    expect((await post(service.current.url, query)).body.data?.result?.__typename).toBe('QrCodeInvalidError');
   });
 });
 

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import { apiKeyDigest } from '../../src/server/auth/api-keys.js';
 import type { Emulator } from '../../src/emulator/server.js';
@@ -61,6 +61,23 @@ export async function graphql(
     body: JSON.stringify({ query, variables, operationName }),
   });
   return (await res.json()) as GraphQLResponse;
+}
+
+/** One service for the enclosing `describe` (or file): started before its tests, closed after them. */
+export function useService(start: () => Promise<RunningService>): { readonly current: RunningService } {
+  let service: RunningService | undefined;
+  beforeAll(async () => {
+    service = await start();
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+  return {
+    get current(): RunningService {
+      if (!service) throw new Error('service not started');
+      return service;
+    },
+  };
 }
 
 /** Starts services against the file's emulator; each is closed after its test. */

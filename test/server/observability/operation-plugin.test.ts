@@ -2,22 +2,15 @@
  * The operation and Tencent-call log lines over real HTTP: the service in
  * front of a real emulator, logging through a real pino logger the test reads.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/emulator/seed.js';
-import type { RunningService } from '../../../src/server/start.js';
 import { capturedLog } from '../../support/captured-log.js';
 import { TEST_CREDENTIALS, useEmulator } from '../../support/emulator.js';
-import { post, serviceFor } from '../../support/service.js';
+import { post, serviceFor, useService } from '../../support/service.js';
 
 const emulator = useEmulator({ seed: true });
 const log = capturedLog('debug');
-let service: RunningService;
-beforeAll(async () => {
-  service = await serviceFor(emulator.current, {}, log.logger);
-});
-afterAll(async () => {
-  await service.close();
-});
+const service = useService(() => serviceFor(emulator.current, {}, log.logger));
 beforeEach(() => log.clear());
 
 const CANCEL_AUTO_SIGN = `mutation CancelAutoSign($input: CancelUserAutoSignEnableUrlInput!) {
@@ -30,7 +23,7 @@ const input = (user: { name: string; idCardType: string; idCardNumber: string })
 describe('a mutation', () => {
   it('logs one operation line and one Tencent-call line, both under the caller’s X-Request-Id, which is echoed', async () => {
     const { headers, body } = await post(
-      service.url,
+      service.current.url,
       { query: CANCEL_AUTO_SIGN, variables: input(DEMO.unknownUser) },
       { 'X-Request-Id': 'trace-7f3a' },
     );
@@ -68,9 +61,9 @@ describe('a mutation', () => {
 
   it('gets a new request id when the caller sends none, or one that is not a plain token', async () => {
     const query = { query: CANCEL_AUTO_SIGN, variables: input(DEMO.enabledUser) };
-    const generated = await post(service.url, query);
-    const replaced = await post(service.url, query, { 'X-Request-Id': 'two words' });
-    const tooLong = await post(service.url, query, { 'X-Request-Id': 'x'.repeat(129) });
+    const generated = await post(service.current.url, query);
+    const replaced = await post(service.current.url, query, { 'X-Request-Id': 'two words' });
+    const tooLong = await post(service.current.url, query, { 'X-Request-Id': 'x'.repeat(129) });
     const ids = [generated, replaced, tooLong].map((reply) => reply.headers.get('x-request-id'));
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(3);
@@ -81,8 +74,15 @@ describe('a mutation', () => {
   it('never logs the name, ID number, secret key or signature it handles, even at debug level', async () => {
     // A text this service has not seen: yoga serves it (and logs at debug level), then the fast path does.
     const query = `${CANCEL_AUTO_SIGN}\n# never logged`;
-    await post(service.url, { query, variables: input(DEMO.pendingUser) }, { authorization: 'Bearer client-token-1' });
-    await post(service.url, { query, variables: input({ ...DEMO.pendingUser, idCardNumber: '61000000000000000' }) });
+    await post(
+      service.current.url,
+      { query, variables: input(DEMO.pendingUser) },
+      { authorization: 'Bearer client-token-1' },
+    );
+    await post(service.current.url, {
+      query,
+      variables: input({ ...DEMO.pendingUser, idCardNumber: '61000000000000000' }),
+    });
     const text = log.text();
     expect(log.linesWith('tencent call')).toHaveLength(1);
     expect(text).toContain('"level":20'); // yoga's own debug lines are in the capture too
@@ -96,8 +96,8 @@ describe('a mutation', () => {
 
 describe('other operations', () => {
   it('are logged with their result kind and no Tencent call', async () => {
-    await post(service.url, { query: '{ mode }' });
-    await post(service.url, { query: 'query Broken { nope }' });
+    await post(service.current.url, { query: '{ mode }' });
+    await post(service.current.url, { query: 'query Broken { nope }' });
     expect(log.linesWith('tencent call')).toEqual([]);
     expect(log.linesWith('graphql operation')).toEqual([
       expect.objectContaining({ operation: 'anonymous', operationType: 'query', outcome: 'data' }),
@@ -107,15 +107,15 @@ describe('other operations', () => {
 
   it('are not named after an overlong or malformed name', async () => {
     const long = 'A'.repeat(150);
-    await post(service.url, { query: `query ${long} { mode }` });
-    await post(service.url, { query: '{ mode }', operationName: '610000000000000000 and more' });
+    await post(service.current.url, { query: `query ${long} { mode }` });
+    await post(service.current.url, { query: '{ mode }', operationName: '610000000000000000 and more' });
     expect(log.linesWith('graphql operation').map((line) => line.operation)).toEqual(['anonymous', 'anonymous']);
     expect(log.text()).not.toContain(long);
     expect(log.text()).not.toContain('610000000000000000');
   });
 
   it('echo the request id on other pages too', async () => {
-    const res = await fetch(service.url, { headers: { accept: 'text/html', 'x-request-id': 'page-1' } });
+    const res = await fetch(service.current.url, { headers: { accept: 'text/html', 'x-request-id': 'page-1' } });
     await res.text();
     expect(res.headers.get('x-request-id')).toBe('page-1');
   });

@@ -1,24 +1,23 @@
 /** The request body limit, over real HTTP: declared and chunked bodies above it get 413 and reach nothing. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningService } from '../../../src/server/start.js';
+import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../support/emulator.js';
-import { serviceFor } from '../../support/service.js';
+import { serviceFor, useService, useServices } from '../../support/service.js';
 
 const emulator = useEmulator();
-let service: RunningService;
-beforeAll(async () => {
-  service = await serviceFor(emulator.current);
-});
-afterAll(async () => {
-  await service.close();
-});
+const service = useService(() => serviceFor(emulator.current));
+// Services with other settings, for one test each.
+const start = useServices(emulator);
 
 /** A valid request for one cancel, padded with whitespace (which no document limit counts) to `bytes`. */
 function paddedRequest(bytes: number): string {
   const request = JSON.stringify({
-    query: 'mutation ($input: ChannelCancelMultiFlowSignQRCodeInput!) { channelCancelMultiFlowSignQRCode(input: $input) { __typename } }',
+    query:
+      'mutation ($input: ChannelCancelMultiFlowSignQRCodeInput!) { channelCancelMultiFlowSignQRCode(input: $input) { __typename } }',
     variables: {
-      input: { agent: { appId: 'app', proxyOrganizationOpenId: 'org', proxyOperator: { openId: 'op' } }, qrCodeId: 'Q'.repeat(32) },
+      input: {
+        agent: { appId: 'app', proxyOrganizationOpenId: 'org', proxyOperator: { openId: 'op' } },
+        qrCodeId: 'Q'.repeat(32),
+      },
     },
   });
   return `${request.slice(0, -1)}${' '.repeat(bytes - Buffer.byteLength(request))}}`;
@@ -37,7 +36,7 @@ function chunked(text: string): ReadableStream<Uint8Array> {
   });
 }
 
-async function post(body: string | ReadableStream<Uint8Array>, url = service.url): Promise<Response> {
+async function post(body: string | ReadableStream<Uint8Array>, url = service.current.url): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -68,17 +67,15 @@ describe('request body limit', () => {
   ])('runs a body of exactly the limit sent %s', async (_how, body) => {
     const res = await post(body());
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ data: { channelCancelMultiFlowSignQRCode: { __typename: 'QrCodeNotFoundError' } } });
+    expect(await res.json()).toEqual({
+      data: { channelCancelMultiFlowSignQRCode: { __typename: 'QrCodeNotFoundError' } },
+    });
   });
 
   it('takes the limit from MAX_BODY_BYTES', async () => {
-    const small = await serviceFor(emulator.current, { MAX_BODY_BYTES: '1000' });
-    try {
-      expect((await post(paddedRequest(1_001), small.url)).status).toBe(413);
-      expect((await post(chunked(paddedRequest(1_001)), small.url)).status).toBe(413);
-      expect((await post(paddedRequest(1_000), small.url)).status).toBe(200);
-    } finally {
-      await small.close();
-    }
+    const small = await start({ MAX_BODY_BYTES: '1000' });
+    expect((await post(paddedRequest(1_001), small.url)).status).toBe(413);
+    expect((await post(chunked(paddedRequest(1_001)), small.url)).status).toBe(413);
+    expect((await post(paddedRequest(1_000), small.url)).status).toBe(200);
   });
 });

@@ -1,18 +1,13 @@
 /** Document limits and batching, over real HTTP against a test emulator: refused documents never reach it. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLE_OPERATIONS } from '../../../src/server/graphiql.js';
-import type { RunningService } from '../../../src/server/start.js';
 import { useEmulator } from '../../support/emulator.js';
-import { DEMO_AGENT, graphql, serviceFor } from '../../support/service.js';
+import { DEMO_AGENT, graphql, serviceFor, useService, useServices } from '../../support/service.js';
 
 const emulator = useEmulator({ seed: true });
-let service: RunningService;
-beforeAll(async () => {
-  service = await serviceFor(emulator.current);
-});
-afterAll(async () => {
-  await service.close();
-});
+const service = useService(() => serviceFor(emulator.current));
+// Services with other settings, for one test each.
+const start = useServices(emulator);
 
 const input = {
   agent: DEMO_AGENT,
@@ -28,7 +23,7 @@ function aliasedCancels(count: number): string {
   return `mutation ($input: ChannelCancelMultiFlowSignQRCodeInput!) { ${fields.join(' ')} }`;
 }
 
-async function expectRefusedUnsent(query: string, message: RegExp, url = service.url): Promise<void> {
+async function expectRefusedUnsent(query: string, message: RegExp, url = service.current.url): Promise<void> {
   const before = emulator.current.calls.length;
   const { data, errors } = await graphql(url, query, { input });
   expect(data).toBeUndefined();
@@ -44,7 +39,7 @@ describe('document limits', () => {
 
   it('refuses 10 aliased cancels with HTTP 400 and a validation error naming the alias limit', async () => {
     await expectRefusedUnsent(aliasedCancels(10), /^Aliases limit of 5 exceeded, found 10\.$/);
-    const res = await fetch(service.url, {
+    const res = await fetch(service.current.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
       body: JSON.stringify({ query: aliasedCancels(10), variables: { input } }),
@@ -58,7 +53,7 @@ describe('document limits', () => {
   });
 
   it('lets a document with aliases up to the limit through', async () => {
-    const { data, errors } = await graphql(service.url, aliasedCancels(5), { input });
+    const { data, errors } = await graphql(service.current.url, aliasedCancels(5), { input });
     expect(errors).toBeUndefined();
     expect(Object.keys(data!)).toHaveLength(5);
   });
@@ -86,24 +81,20 @@ describe('document limits', () => {
 
   it('lets the GraphiQL example operations through, with their full union selections', async () => {
     for (const operation of ['CancelAutoSignLink', 'CancelQrCode']) {
-      const { data, errors } = await graphql(service.url, EXAMPLE_OPERATIONS, undefined, operation);
+      const { data, errors } = await graphql(service.current.url, EXAMPLE_OPERATIONS, undefined, operation);
       expect(errors).toBeUndefined();
       expect(Object.values(data!)[0]).toMatchObject({ __typename: expect.stringMatching(/Success$/) });
     }
   });
 
   it('takes its limits from the configuration', async () => {
-    const strict = await serviceFor(emulator.current, { GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_DEPTH: '1' });
-    try {
-      await expectRefusedUnsent(aliasedCancels(1), /Aliases limit of 0 exceeded, found 1/, strict.url);
-      await expectRefusedUnsent(
-        'mutation ($input: ChannelCancelMultiFlowSignQRCodeInput!) { channelCancelMultiFlowSignQRCode(input: $input) { __typename } }',
-        /Query depth limit of 1 exceeded, found 2/,
-        strict.url,
-      );
-    } finally {
-      await strict.close();
-    }
+    const strict = await start({ GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_DEPTH: '1' });
+    await expectRefusedUnsent(aliasedCancels(1), /Aliases limit of 0 exceeded, found 1/, strict.url);
+    await expectRefusedUnsent(
+      'mutation ($input: ChannelCancelMultiFlowSignQRCodeInput!) { channelCancelMultiFlowSignQRCode(input: $input) { __typename } }',
+      /Query depth limit of 1 exceeded, found 2/,
+      strict.url,
+    );
   });
 });
 
@@ -117,28 +108,24 @@ describe('batching', () => {
 
   it('is off unless configured', async () => {
     const before = emulator.current.calls.length;
-    const res = await batch(service.url, 2);
+    const res = await batch(service.current.url, 2);
     expect(await res.json()).toEqual({ errors: [expect.objectContaining({ message: 'Batching is not supported.' })] });
     expect(emulator.current.calls.length).toBe(before);
   });
 
   it('runs up to GRAPHQL_BATCH_LIMIT operations per request and refuses more', async () => {
-    const batching = await serviceFor(emulator.current, { GRAPHQL_BATCH_LIMIT: '2' });
-    try {
-      const ok = await batch(batching.url, 2);
-      expect(await ok.json()).toEqual([
-        { data: { c0: { __typename: 'QrCodeNotFoundError' } } },
-        { data: { c0: { __typename: 'QrCodeNotFoundError' } } },
-      ]);
-      const before = emulator.current.calls.length;
-      const tooMany = await batch(batching.url, 3);
-      expect(await tooMany.json()).toEqual({
-        errors: [expect.objectContaining({ message: expect.stringMatching(/Batching is limited to 2 operations/) })],
-      });
-      expect(emulator.current.calls.length).toBe(before);
-    } finally {
-      await batching.close();
-    }
+    const batching = await start({ GRAPHQL_BATCH_LIMIT: '2' });
+    const ok = await batch(batching.url, 2);
+    expect(await ok.json()).toEqual([
+      { data: { c0: { __typename: 'QrCodeNotFoundError' } } },
+      { data: { c0: { __typename: 'QrCodeNotFoundError' } } },
+    ]);
+    const before = emulator.current.calls.length;
+    const tooMany = await batch(batching.url, 3);
+    expect(await tooMany.json()).toEqual({
+      errors: [expect.objectContaining({ message: expect.stringMatching(/Batching is limited to 2 operations/) })],
+    });
+    expect(emulator.current.calls.length).toBe(before);
   });
 });
 
@@ -150,7 +137,7 @@ describe('multipart requests', () => {
     const before = emulator.current.calls.length;
     // The CSRF header a non-browser client sends, so that the multipart refusal itself is what answers.
     const headers = { accept: 'application/json', 'x-graphql-yoga-csrf': '1' };
-    const res = await fetch(service.url, { method: 'POST', body: form, headers });
+    const res = await fetch(service.current.url, { method: 'POST', body: form, headers });
     expect(res.status).toBe(415);
     expect(emulator.current.calls.length).toBe(before);
   });
