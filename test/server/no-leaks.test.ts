@@ -4,11 +4,10 @@
  * HTTP; then its whole stdout and stderr and every response are searched for
  * the secret, the full ID number and the full name.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.js';
-import { EMPTY_HOME } from '../support/service.js';
+import { freePort } from '../support/ports.js';
+import { type ServiceProcess, spawnService } from '../support/process.js';
 
 const CANARY = {
   secretId: 'AKIDCANARY0123456789',
@@ -24,61 +23,24 @@ const FORBIDDEN = [CANARY.secretKey, CANARY.token, PERSON.name, PERSON.idCardNum
 
 const emulator = useEmulator({ credentials: CANARY });
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-let child: ChildProcess;
-let closed: Promise<void>;
-let output = '';
-let url: string;
+let service: ServiceProcess;
 const responses: string[] = [];
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: EMPTY_HOME,
-      PORT: '0',
-      DEBUG: '1',
-      TENCENTCLOUD_SECRET_ID: CANARY.secretId,
-      TENCENTCLOUD_SECRET_KEY: CANARY.secretKey,
-      TENCENTCLOUD_SESSION_TOKEN: CANARY.token,
-      TENCENT_ESS_ENDPOINT: emulator.current.url,
-      TENCENT_ESSBASIC_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
-      TENCENT_TIMEOUT_MS: '500',
-    },
-  });
-  closed = new Promise((resolve) => child.once('close', () => resolve()));
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start-up line in: ${output}`)), 15_000);
-    child.stdout!.on('data', () => {
-      const match = /GraphQL endpoint and GraphiQL: (\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
+  service = await spawnService(emulator.current, {
+    DEBUG: '1',
+    TENCENTCLOUD_SECRET_ID: CANARY.secretId,
+    TENCENTCLOUD_SECRET_KEY: CANARY.secretKey,
+    TENCENTCLOUD_SESSION_TOKEN: CANARY.token,
+    TENCENT_ESSBASIC_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    TENCENT_TIMEOUT_MS: '500',
   });
 }, 20_000);
 
-/** Stops the service and waits until its output streams have closed, so everything it wrote has been read. */
-async function stop(): Promise<void> {
-  child.kill('SIGTERM');
-  await closed;
-}
-
-afterAll(stop);
+afterAll(() => service.stop());
 
 async function post(body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, {
+  const res = await fetch(service.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
@@ -139,7 +101,8 @@ describe('no secret or personal data leaves the process', () => {
   });
 
   it('never showed the secret, the session token, the full name or the full ID number', async () => {
-    await stop();
+    await service.stop();
+    const output = service.output();
     expect(output).toContain('Calling Tencent e-sign');
     // Every response of the test above, so this cannot pass on an empty list when run alone.
     expect(responses).toHaveLength(15);

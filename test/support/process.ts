@@ -12,7 +12,7 @@ export interface ServiceProcess {
   child: ChildProcessByStdio<null, Readable, Readable>;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
-  /** Sends SIGTERM and answers the exit code. */
+  /** Sends SIGTERM and answers the exit code once its output has all been read. */
   stop(): Promise<number | null>;
 }
 
@@ -46,7 +46,8 @@ export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = 
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
-      const [code] = (await once(child, 'exit')) as [number | null];
+      // 'close', not 'exit': it comes once stdout and stderr have ended, so output() is complete.
+      const [code] = (await once(child, 'close')) as [number | null];
       return code;
     },
   };

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 import { afterAll, beforeAll } from 'vitest';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
@@ -16,15 +16,6 @@ if (!redisAvailable) {
   const message = `redis-server not found (${REDIS_SERVER}): the shared-state tests cannot run. Install it (apt-get install -y redis-server) or set REDIS_SERVER.`;
   if (process.env.CI) throw new Error(message);
   console.warn(`\n*** SKIPPING Redis tests: ${message}\n`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 export interface RedisServer {
