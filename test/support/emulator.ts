@@ -14,7 +14,7 @@ export function clientFor(emulator: Emulator, overrides: Partial<TencentClientOp
   });
 }
 
-/** Starts one emulator for the file; faults and the call log are reset after each test. */
+/** Starts one emulator for the file; its planned faults are cleared after each test (state and call log carry on). */
 export function useEmulator(options: EmulatorOptions = {}): { readonly current: Emulator } {
   const holder: { current?: Emulator } = {};
   beforeAll(async () => {

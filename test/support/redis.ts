@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from './ports.js';
-import { afterAll, beforeAll } from 'vitest';
+import { useStarted } from './lifecycle.js';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
 
@@ -57,17 +57,10 @@ export async function startRedis(): Promise<RedisServer> {
 
 /** One redis-server for the enclosing `describe`, stopped after its tests. */
 export function useRedis(): { readonly url: string } {
-  let server: RedisServer | undefined;
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useStarted('redis-server', startRedis, (started) => started.stop());
   return {
-    get url(): string {
-      if (!server) throw new Error('redis-server not started');
-      return server.url;
+    get url() {
+      return server().url;
     },
   };
 }

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterEach } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import { apiKeyDigest } from '../../src/server/auth/api-keys.js';
 import type { Emulator } from '../../src/emulator/server.js';
@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/server/config.js';
 import type { Logger } from '../../src/server/observability/logger.js';
 import { type RunningService, startService } from '../../src/server/start.js';
 import { TEST_CREDENTIALS } from './emulator.js';
+import { useStarted } from './lifecycle.js';
 
 /** A home directory without `~/.tencentcloud`, so tests never read the developer's credentials. */
 export const EMPTY_HOME = mkdtempSync(join(tmpdir(), 'esign-home-'));
@@ -65,17 +66,10 @@ export async function graphql(
 
 /** One service for the enclosing `describe` (or file): started before its tests, closed after them. */
 export function useService(start: () => Promise<RunningService>): { readonly current: RunningService } {
-  let service: RunningService | undefined;
-  beforeAll(async () => {
-    service = await start();
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const service = useStarted('service', start, (running) => running.close());
   return {
-    get current(): RunningService {
-      if (!service) throw new Error('service not started');
-      return service;
+    get current() {
+      return service();
     },
   };
 }
