@@ -1,4 +1,4 @@
-import type { TencentCaller } from '../tencent/client.js';
+import type { CallTrace, TencentCaller } from '../tencent/client.js';
 import type { Caller } from './caller.js';
 
 export type { TencentCaller };
@@ -16,4 +16,6 @@ export interface ResolverContext {
   outcomes?: string[];
   /** The authenticated caller; absent when caller authentication is off (sandbox). */
   caller?: Caller | undefined;
+  /** The request's id and operation, passed to the Tencent caller for its log lines. */
+  trace?: CallTrace | undefined;
 }

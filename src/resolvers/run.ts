@@ -31,7 +31,7 @@ export function actionResolver<A extends TencentAction, Input, Typename extends 
     if (!bound.ok) return bound.error;
     const parsed = schema.safeParse(withDefaults(bound.input, ctx.defaults));
     if (!parsed.success) return validationResult(parsed.error, 'input');
-    const outcome = await ctx.tencent.call(action, parsed.data);
+    const outcome = await ctx.tencent.call(action, parsed.data, ctx.trace);
     return outcome.ok ? { __typename: success, requestId: outcome.requestId } : toError(outcome.failure);
   };
   return async (input, ctx) => {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReplyOf, RequestOf, TencentAction } from './action.js';
 import { type BreakerOptions, type BreakerState, CircuitBreaker } from './breaker.js';
 import type { CallBudget } from './budget.js';
-import { isRequestLimitExceeded, type TencentCaller, type TencentOutcome } from './client.js';
+import { type CallTrace, isRequestLimitExceeded, type TencentCaller, type TencentOutcome } from './client.js';
 import { SERVICES, type Service } from './endpoints.js';
 
 export interface RetryOptions {
@@ -61,7 +61,11 @@ export class ReliableCaller implements TencentCaller {
     return this.options.budget;
   }
 
-  async call<A extends TencentAction>(action: A, request: RequestOf<A>): Promise<TencentOutcome<ReplyOf<A>>> {
+  async call<A extends TencentAction>(
+    action: A,
+    request: RequestOf<A>,
+    trace?: CallTrace,
+  ): Promise<TencentOutcome<ReplyOf<A>>> {
     const breaker = this.breakers[action.service];
     if (!breaker.allow()) {
       const message = `Tencent e-sign (${action.service}) is failing, so calls are paused for ${breaker.retryAfterSeconds} s (circuit breaker open)`;
@@ -72,9 +76,12 @@ export class ReliableCaller implements TencentCaller {
       if (admission && !admission.ok) {
         breaker.release();
         const message = `More than the allowed calls per second of ${action.name}; nothing was sent to Tencent`;
-        return { ok: false, failure: { kind: 'rate-limited', message, retryAfterSeconds: admission.retryAfterSeconds } };
+        return {
+          ok: false,
+          failure: { kind: 'rate-limited', message, retryAfterSeconds: admission.retryAfterSeconds },
+        };
       }
-      const outcome = await this.inner.call(action, request);
+      const outcome = await this.inner.call(action, request, trace);
       if (attempt >= this.options.retry.attempts || !provablyNotApplied(outcome)) {
         breaker.record(outcome.ok || outcome.failure.kind === 'tencent');
         return outcome;

@@ -20,7 +20,7 @@ import type { CallerAuthenticator } from '../auth/plugin.js';
 import { securityHeaders } from '../browser.js';
 import type { Route } from '../observability/metrics.js';
 import { nameOperation, type OperationReporter } from '../observability/operation-plugin.js';
-import { REQUEST_ID_HEADER, type RequestScope, requestIdFrom, runInScope } from '../observability/request-scope.js';
+import { REQUEST_ID_HEADER, type RequestScope, requestIdFrom } from '../observability/request-scope.js';
 import { AcceptedDocuments } from './accepted-documents.js';
 import { headerSource, plainParams, plainRequestLength } from './plain-request.js';
 
@@ -51,7 +51,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.once('error', reject);
-    req.once('close', () => reject(new Error('request closed before its body arrived')));
+    // A request emits `close` after its body too; only an incomplete one is a failure (and worth an Error).
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('request closed before its body arrived'));
+    });
   });
 }
 
@@ -117,12 +120,10 @@ export class FastPath {
       startedAt: performance.now(),
     };
     nameOperation(scope, params.operationName, document);
-    const contextValue = this.#options.authenticate ? { ...this.#options.context(), caller } : this.#options.context();
+    const contextValue = { ...this.#options.context(), caller, trace: scope };
     const { schema } = this.#options;
     const { operationName, variables: variableValues } = params;
-    const result = await runInScope(scope, () =>
-      execute({ schema, document, operationName, variableValues, contextValue }),
-    );
+    const result = await execute({ schema, document, operationName, variableValues, contextValue });
     // No data: the variables did not coerce and nothing ran, so yoga can do it all again and word the errors.
     if (!('data' in result)) return handOver();
     if (result.errors?.length) {

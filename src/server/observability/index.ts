@@ -12,7 +12,6 @@ import { type Logger, yogaLoggerFor } from './logger.js';
 import { useMetricsEndpoint } from './metrics-endpoint.js';
 import { Metrics, type ReliabilitySources } from './metrics.js';
 import { type OperationReporter, operationReporter, useObservedOperations } from './operation-plugin.js';
-import { currentScope } from './request-scope.js';
 
 export interface Observability {
   logger: Logger;
@@ -46,7 +45,8 @@ export function createObservability(logger: Logger): Observability {
     breakerStateChanged(service, state) {
       metrics.breakerChanged(service, state);
       const level = state === 'closed' ? 'info' : 'warn';
-      logger[level]({ reqId: currentScope()?.requestId, service, state }, `circuit breaker ${state}`);
+      // A service-wide event: no request's id, though one request's call tipped it.
+      logger[level]({ service, state }, `circuit breaker ${state}`);
     },
     limiterAdmitted: metrics.limiterAdmitted,
     watch: (sources) => metrics.watch(sources),

@@ -4,10 +4,10 @@
  * real attempt: a retried call gives one line per attempt.
  */
 import type { ReplyOf, RequestOf, TencentAction } from '../../tencent/action.js';
-import type { TencentCaller, TencentOutcome } from '../../tencent/client.js';
+import type { CallTrace, TencentCaller, TencentOutcome } from '../../tencent/client.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { currentScope, millisecondsSince } from './request-scope.js';
+import { millisecondsSince } from './request-scope.js';
 
 /** `OK`, Tencent's error code, or `upstream:<reason>` (`rate-limited` cannot occur this close to the client). */
 export function outcomeCode(outcome: TencentOutcome<unknown>): string {
@@ -30,17 +30,20 @@ export class InstrumentedCaller implements TencentCaller {
     private readonly metrics: Metrics,
   ) {}
 
-  async call<A extends TencentAction>(action: A, request: RequestOf<A>): Promise<TencentOutcome<ReplyOf<A>>> {
+  async call<A extends TencentAction>(
+    action: A,
+    request: RequestOf<A>,
+    trace?: CallTrace,
+  ): Promise<TencentOutcome<ReplyOf<A>>> {
     const startedAt = performance.now();
-    const outcome = await this.inner.call(action, request);
+    const outcome = await this.inner.call(action, request, trace);
     const elapsedMs = millisecondsSince(startedAt);
     const code = outcomeCode(outcome);
     this.metrics.tencentCallFinished(action.service, action.name, code, elapsedMs / 1000);
 
-    const scope = currentScope();
     const fields = {
-      reqId: scope?.requestId,
-      operation: scope?.operation,
+      reqId: trace?.requestId,
+      operation: trace?.operation,
       service: action.service,
       action: action.name,
       // Tencent's message is not logged: it may quote the parameters it refused.

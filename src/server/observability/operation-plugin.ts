@@ -1,21 +1,15 @@
 /**
  * The yoga plugin that gives each request an id (the caller's `X-Request-Id`
- * or a new one, echoed in the response), runs each operation in a request
- * scope, and logs and counts each operation when its result is ready.
+ * or a new one, echoed in the response), gives each operation a scope (its
+ * context's `trace`), and logs and counts each operation when its result is
+ * ready.
  */
 import { type DocumentNode, getOperationAST, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ResolverContext } from '../../resolvers/context.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import {
-  currentScope,
-  millisecondsSince,
-  REQUEST_ID_HEADER,
-  type RequestScope,
-  requestIdFrom,
-  runInScope,
-} from './request-scope.js';
+import { millisecondsSince, REQUEST_ID_HEADER, type RequestScope, requestIdFrom } from './request-scope.js';
 
 type ExecutionResultLike = { data?: unknown; errors?: readonly unknown[] | undefined } | AsyncIterable<unknown>;
 
@@ -87,8 +81,9 @@ export function operationReporter(logger: Logger, metrics: Metrics): OperationRe
   };
 }
 
-export function useObservedOperations(report: OperationReporter): Plugin {
-  const queries = new WeakMap<RequestScope, string | undefined>();
+export function useObservedOperations(report: OperationReporter): Plugin<Pick<ResolverContext, 'trace'>> {
+  // Keyed by the operation's context object: yoga gives each operation of a batch one of its own.
+  const operations = new WeakMap<object, { scope: RequestScope; query: string | undefined }>();
   const requestIds = new WeakMap<Request, string>();
   const requestIdOf = (request: Request): string => {
     let id = requestIds.get(request);
@@ -100,28 +95,31 @@ export function useObservedOperations(report: OperationReporter): Plugin {
   };
 
   return {
-    instrumentation: {
-      operation: ({ request }, wrapped) =>
-        runInScope({ requestId: requestIdOf(request), startedAt: performance.now() }, wrapped),
+    onParams({ params, request, context }) {
+      const scope = {
+        requestId: requestIdOf(request),
+        startedAt: performance.now(),
+        operation: acceptedName(params.operationName),
+      };
+      operations.set(context, { scope, query: params.query });
     },
-    onParams({ params }) {
-      const scope = currentScope();
-      if (!scope) return;
-      scope.operation = acceptedName(params.operationName);
-      queries.set(scope, params.query);
+    onContextBuilding({ context, extendContext }) {
+      const operation = operations.get(context);
+      if (operation) extendContext({ trace: operation.scope });
     },
-    onParse() {
+    onParse({ context }) {
       // Named from the document even when it then fails validation.
       return ({ result }) => {
-        const scope = currentScope();
+        const scope = operations.get(context)?.scope;
         if (scope && result && !(result instanceof Error)) nameFrom(scope, result);
       };
     },
     onExecutionResult({ result, context }) {
-      const scope = currentScope();
-      if (!scope) return;
+      const operation = operations.get(context);
+      if (!operation) return;
+      const { scope, query } = operation;
       // A result answered without parsing (an idempotent replay) is named from its query text here.
-      if (scope.operationType === undefined) nameFromText(scope, queries.get(scope));
+      if (scope.operationType === undefined) nameFromText(scope, query);
       report(scope, result, (context as Pick<ResolverContext, 'outcomes'>).outcomes);
     },
     onResponse({ request, response }) {

@@ -11,6 +11,7 @@ import { post, serviceFor, useService } from '../../support/service.js';
 const emulator = useEmulator({ seed: true });
 const log = capturedLog('debug');
 const service = useService(() => serviceFor(emulator.current, {}, log.logger));
+const batching = useService(() => serviceFor(emulator.current, { GRAPHQL_BATCH_LIMIT: '2' }, log.logger));
 beforeEach(() => log.clear());
 
 const CANCEL_AUTO_SIGN = `mutation CancelAutoSign($input: CancelUserAutoSignEnableUrlInput!) {
@@ -69,6 +70,25 @@ describe('a mutation', () => {
     expect(new Set(ids).size).toBe(3);
     expect(log.linesWith('graphql operation').map((line) => line.reqId)).toEqual(ids);
     expect(log.linesWith('tencent call').map((line) => line.reqId)).toEqual(ids);
+  });
+
+  it('logs each operation of a batch, and its Tencent call, under the request’s id and the operation’s own name', async () => {
+    const named = (name: string) => CANCEL_AUTO_SIGN.replace('CancelAutoSign', name);
+    const res = await fetch(batching.current.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'batch-1' },
+      body: JSON.stringify(
+        ['First', 'Second'].map((name) => ({ query: named(name), variables: input(DEMO.unknownUser) })),
+      ),
+    });
+    expect(await res.json()).toHaveLength(2);
+    const logged = (message: string) =>
+      log
+        .linesWith(message)
+        .map((line) => `${line.reqId} ${line.operation}`)
+        .sort();
+    expect(logged('tencent call')).toEqual(['batch-1 First', 'batch-1 Second']);
+    expect(logged('graphql operation')).toEqual(['batch-1 First', 'batch-1 Second']);
   });
 
   it('never logs the name, ID number, secret key or signature it handles, even at debug level', async () => {
