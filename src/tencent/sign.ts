@@ -3,7 +3,7 @@
  * Shared by the client (to sign) and the emulator (to verify), so both sides
  * agree on one implementation of the canonical request.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 export const TC3_ALGORITHM = 'TC3-HMAC-SHA256';
 
@@ -25,7 +25,7 @@ export interface SignatureScope {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
@@ -81,9 +81,7 @@ export class Tc3Signer {
   signature(scope: Omit<SignatureScope, 'secretId'>, hashedCanonicalRequest: string): string {
     const date = utcDate(scope.timestamp);
     const credentialScope = `${date}/${scope.service}/tc3_request`;
-    const stringToSign = [TC3_ALGORITHM, String(scope.timestamp), credentialScope, hashedCanonicalRequest].join(
-      '\n',
-    );
+    const stringToSign = [TC3_ALGORITHM, String(scope.timestamp), credentialScope, hashedCanonicalRequest].join('\n');
     return createHmac('sha256', this.signingKey(date, scope.service)).update(stringToSign).digest('hex');
   }
 

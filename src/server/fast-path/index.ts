@@ -94,24 +94,36 @@ export class FastPath {
     };
   }
 
+  /** Lets yoga answer; `ran`: the operation already ran here, so yoga answers with its result under its request id. */
+  #handOver(
+    req: IncomingMessage,
+    res: ServerResponse,
+    yoga: YogaListener,
+    body: Buffer,
+    ran?: { result: ExecutionResult; requestId: string },
+  ): void {
+    this.#options.onRoute?.('handed_over');
+    if (ran) {
+      this.#handedOver.set(req, ran.result);
+      // The id the operation's Tencent calls were logged under, for yoga's log line and response header too.
+      req.headers[REQUEST_ID_HEADER] = ran.requestId;
+    }
+    // The body is read: yoga takes it from `req.body`, as it does behind Express.
+    Object.assign(req, { body });
+    yoga(req, res);
+  }
+
   async #serve(req: IncomingMessage, res: ServerResponse, yoga: YogaListener, body: Buffer): Promise<void> {
-    const handOver = (result?: ExecutionResult) => {
-      this.#options.onRoute?.('handed_over');
-      if (result) this.#handedOver.set(req, result);
-      // The body is read: yoga takes it from `req.body`, as it does behind Express.
-      Object.assign(req, { body });
-      yoga(req, res);
-    };
     const params = plainParams(body);
     const document = params && this.#documents.get(params.query);
     const operation = document && getOperationAST(document, params.operationName);
-    if (!params || !document || !operation) return handOver();
+    if (!params || !document || !operation) return this.#handOver(req, res, yoga, body);
 
     let caller: Caller | undefined;
     if (this.#options.authenticate) {
       const outcome = await this.#options.authenticate(headerSource(req.headers));
       // Yoga authenticates again and words the refusal.
-      if (!outcome.ok) return handOver();
+      if (!outcome.ok) return this.#handOver(req, res, yoga, body);
       caller = outcome.caller;
     }
     const requestIdHeader = req.headers[REQUEST_ID_HEADER];
@@ -125,9 +137,10 @@ export class FastPath {
     const { operationName, variables: variableValues } = params;
     const result = await execute({ schema, document, operationName, variableValues, contextValue });
     // No data: the variables did not coerce and nothing ran, so yoga can do it all again and word the errors.
-    if (!('data' in result)) return handOver();
+    if (!('data' in result)) return this.#handOver(req, res, yoga, body);
     if (result.errors?.length) {
-      return handOver({ ...result, errors: result.errors.map((error) => this.#options.mask(error, UNEXPECTED)) });
+      const errors = result.errors.map((error) => this.#options.mask(error, UNEXPECTED));
+      return this.#handOver(req, res, yoga, body, { result: { ...result, errors }, requestId: scope.requestId });
     }
     this.#options.onRoute?.('fast_path');
     this.#options.report?.(scope, result, contextValue.outcomes);

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/server/app.js';
+import { createObservability } from '../../../src/server/observability/index.js';
 import { yogaLoggerFor } from '../../../src/server/observability/logger.js';
 import type { Route } from '../../../src/server/observability/metrics.js';
 import type { RunningService } from '../../../src/server/start.js';
@@ -244,14 +245,25 @@ describe('the fast path when a resolver fails unexpectedly', () => {
   const servers: Server[] = [];
   const log = capturedLog();
   const routes: Route[] = [];
+  /** The request id each Tencent call was made under. */
+  const traced: (string | undefined)[] = [];
 
   async function listen(fastPath: boolean): Promise<string> {
+    // Request ids, the operation line and metrics, as the service has them.
+    const observability = createObservability(log.logger);
     const { listener } = createApp({
       mode: 'TEST',
       defaults: {},
       logger: yogaLoggerFor(log.logger),
-      tencent: { call: () => Promise.reject(new Error('database password is hunter2')) },
+      tencent: {
+        call: (_action, _request, trace) => {
+          traced.push(trace?.requestId);
+          return Promise.reject(new Error('database password is hunter2'));
+        },
+      },
       fastPath,
+      plugins: observability.plugins,
+      reportOperation: observability.reportOperation,
       onRoute: (route) => routes.push(route),
     });
     const server = createServer(listener);
@@ -279,5 +291,18 @@ describe('the fast path when a resolver fails unexpectedly', () => {
     expect(fast.body).not.toContain('hunter2');
     const errorId = JSON.parse(fast.body).errors[0].extensions.errorId as string;
     expect(log.linesWith(`Unexpected error ${errorId}:`)).toHaveLength(1);
+  });
+
+  it('answers under the request id the operation ran under, when the caller sent none', async () => {
+    const fast = await listen(true);
+    const sent = { headers: { 'content-type': 'application/json' }, body: cancel('yDSLZUUckpooi1ltUxCsD3RSTG9BEWhX') };
+    await send(fast, sent);
+    routes.length = 0;
+    traced.length = 0;
+    const res = await request(`${fast}/graphql`, { method: 'POST', ...sent });
+    await res.body.text();
+    expect(routes).toEqual(['handed_over']);
+    expect(traced).toEqual([expect.stringMatching(UUID)]);
+    expect(res.headers['x-request-id']).toBe(traced[0]);
   });
 });
