@@ -3,7 +3,7 @@
  * Shared by the client (to sign) and the emulator (to verify), so both sides
  * agree on one implementation of the canonical request.
  */
-import { createHmac, hash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 export const TC3_ALGORITHM = 'TC3-HMAC-SHA256';
 
@@ -25,7 +25,7 @@ export interface SignatureScope {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return hash('sha256', data, 'hex');
+  return createHash('sha256').update(data).digest('hex');
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
