@@ -4,21 +4,23 @@
  * see {@link ./processes.ts}.
  */
 import { readFileSync } from 'node:fs';
-import { startBaseline } from './contenders/baseline.js';
 import type { LayerOptions, StartContender } from './contenders/contender.js';
-import { startLayer } from './contenders/layer.js';
-import { startRaw } from './contenders/raw.js';
 import type { ChildMessage, ParentMessage } from './processes.js';
 import { startUpstream } from './upstream.js';
 
-const CONTENDERS: Record<string, StartContender> = { layer: startLayer, baseline: startBaseline, raw: startRaw };
+// Loaded on demand: each process holds only its own contender's modules (the official SDK only in the baseline's).
+const CONTENDERS: Record<string, () => Promise<StartContender>> = {
+  layer: () => import('./contenders/layer.js').then((module) => module.startLayer),
+  baseline: () => import('./contenders/baseline.js').then((module) => module.startBaseline),
+  raw: () => import('./contenders/raw.js').then((module) => module.startRaw),
+};
 
 function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
 const [name = '', upstreamUrl = '', optionsJson = '{}'] = process.argv.slice(2);
-const start = CONTENDERS[name];
+const start = await CONTENDERS[name]?.();
 const running =
   name === 'upstream'
     ? await startUpstream().then((upstream) => ({ ...upstream, workload: undefined }))
