@@ -21,17 +21,25 @@ export interface Usage {
   heapUsedBytes: number;
 }
 
-export interface BenchProcess {
+/** A child process running the fake upstream or a contender. */
+export interface ChildServer {
   name: string;
   url: string;
-  workload: Workload;
   usage(collectGarbage?: boolean): Promise<Usage>;
   stop(): Promise<void>;
 }
 
+/** A contender, with the request it is to be sent and the reply expected. */
+export interface BenchProcess extends ChildServer {
+  workload: Workload;
+}
+
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
-function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T): Promise<Extract<ChildMessage, { type: T }>> {
+function nextMessage<T extends ChildMessage['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: ChildMessage) => {
       if (message.type === 'failed') finish(() => reject(new Error(message.message)));
@@ -57,7 +65,11 @@ export interface SpawnOptions {
   quiet?: boolean;
 }
 
-export async function spawnProcess(name: string, options: SpawnOptions = {}): Promise<BenchProcess> {
+/** The child's server, and the workload it reports (a contender does, the upstream does not). */
+async function spawnChild(
+  name: string,
+  options: SpawnOptions,
+): Promise<{ server: ChildServer; workload: Workload | undefined }> {
   const child = fork(CHILD, [name, options.upstreamUrl ?? '', JSON.stringify(options.layer ?? {})], {
     execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
     stdio: options.quiet ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -70,10 +82,9 @@ export async function spawnProcess(name: string, options: SpawnOptions = {}): Pr
     throw new Error(`${name} did not start: ${(error as Error).message}`);
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
+  const server: ChildServer = {
     name,
     url: ready.url,
-    workload: ready.workload ?? { body: '', expectBody: '' },
     async usage(collectGarbage = false) {
       const reply = nextMessage(child, 'usage');
       child.send({ type: 'usage', collectGarbage } satisfies ParentMessage);
@@ -85,4 +96,16 @@ export async function spawnProcess(name: string, options: SpawnOptions = {}): Pr
       await exited;
     },
   };
+  return { server, workload: ready.workload };
+}
+
+export async function spawnUpstream(): Promise<ChildServer> {
+  return (await spawnChild('upstream', {})).server;
+}
+
+export async function spawnContender(name: string, options: SpawnOptions = {}): Promise<BenchProcess> {
+  const { server, workload } = await spawnChild(name, options);
+  if (workload) return { ...server, workload };
+  await server.stop();
+  throw new Error(`${name} did not say what to send it`);
 }

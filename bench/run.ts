@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runLoad } from './load.js';
 import { type Measurement, measure } from './measure.js';
-import { type BenchProcess, spawnProcess } from './processes.js';
+import { type BenchProcess, spawnContender, spawnUpstream } from './processes.js';
 import { type ContenderFigures, figuresOf, formatTable, meetsTarget, ratios, TARGET } from './report.js';
 import { runSoak } from './soak.js';
 
@@ -32,7 +32,8 @@ const { values: args } = parseArgs({
 
 function positive(name: string, value: string | undefined): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a whole number above 0, not ${value}`);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new Error(`--${name} must be a whole number above 0, not ${value}`);
   return number;
 }
 
@@ -83,13 +84,19 @@ async function measureInRounds(running: BenchProcess[], settings: Settings): Pro
   return results;
 }
 
-async function report(running: BenchProcess[], results: Map<string, Measurement[]>, settings: Settings): Promise<number> {
+async function report(
+  running: BenchProcess[],
+  results: Map<string, Measurement[]>,
+  settings: Settings,
+): Promise<number> {
   const figures: ContenderFigures[] = [];
-  for (const [index, contender] of running.entries()) {
+  for (const contender of running) {
+    const { label } = CONTENDERS.find((c) => c.name === contender.name)!;
     const { peakRssBytes } = await contender.usage();
-    figures.push(figuresOf(contender.name, CONTENDERS[index]!.label, results.get(contender.name)!, peakRssBytes));
+    figures.push(figuresOf(contender.name, label, results.get(contender.name)!, peakRssBytes));
   }
-  const [layer, baseline, raw] = figures as [ContenderFigures, ContenderFigures, ContenderFigures];
+  const figuresOfName = (name: (typeof CONTENDERS)[number]['name']) => figures.find((f) => f.name === name)!;
+  const [layer, baseline, raw] = [figuresOfName('layer'), figuresOfName('baseline'), figuresOfName('raw')];
   const layerOverBaseline = ratios(layer, baseline);
   const layerOverLimit = ratios(layer, raw);
   const comparisons = [
@@ -102,7 +109,8 @@ async function report(running: BenchProcess[], results: Map<string, Measurement[
   console.log(
     `Target (req/s ≥ ${TARGET.throughputAtLeast}× baseline, p99 ≤ ${TARGET.p99AtMost}× baseline): ${met ? 'met' : 'NOT met'}`,
   );
-  if (failures > 0) console.log(`${failures} requests failed or answered an unexpected body: the figures are not valid.`);
+  if (failures > 0)
+    console.log(`${failures} requests failed or answered an unexpected body: the figures are not valid.`);
   if (args.json) {
     const machine = { cpus: cpus().length, node: process.version };
     const ratiosOf = { layerOverBaseline, layerOverLimit };
@@ -120,12 +128,12 @@ async function bench(): Promise<void> {
     warmupSeconds: positive('warmup', args.warmup),
     rounds: positive('rounds', args.rounds),
   };
-  const upstream = await spawnProcess('upstream');
+  const upstream = await spawnUpstream();
   const running: BenchProcess[] = [];
   try {
     for (const { name } of CONTENDERS) {
       const nodeFlags = args.profile && name === 'layer' ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
-      running.push(await spawnProcess(name, { upstreamUrl: upstream.url, nodeFlags }));
+      running.push(await spawnContender(name, { upstreamUrl: upstream.url, nodeFlags }));
     }
     for (const contender of running) await check(contender);
     console.log(

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { runLoad } from './load.js';
-import { type BenchProcess, spawnProcess } from './processes.js';
+import { type BenchProcess, spawnContender, spawnUpstream } from './processes.js';
 import { median } from './report.js';
 
 export interface SoakOptions {
@@ -64,11 +64,14 @@ async function sampleEverySecond(layer: BenchProcess, samples: Sample[], until: 
 
 export async function runSoak(options: SoakOptions): Promise<boolean> {
   const warmupSeconds = Math.min(20, Math.round(options.durationSeconds / 4));
-  const upstream = await spawnProcess('upstream');
-  const layer = await spawnProcess('layer', {
+  const upstream = await spawnUpstream();
+  const layer = await spawnContender('layer', {
     upstreamUrl: upstream.url,
     layer: {
-      env: { TENCENT_RATE_LIMIT_PER_SECOND: String(options.rateLimit), IDEMPOTENCY_TTL_SECONDS: String(RECORD_TTL_SECONDS) },
+      env: {
+        TENCENT_RATE_LIMIT_PER_SECOND: String(options.rateLimit),
+        IDEMPOTENCY_TTL_SECONDS: String(RECORD_TTL_SECONDS),
+      },
       logs: true,
     },
     // The request logs are written (that is part of what is soaked) but not shown.
@@ -95,7 +98,9 @@ export async function runSoak(options: SoakOptions): Promise<boolean> {
     const afterWarmup = samples.filter((s) => s.second >= warmupSeconds);
     const growthOf = (values: number[]) => median(values.slice(-5)) - median(values.slice(0, 5));
     const rssGrowth = growthOf(afterWarmup.map((s) => s.rssMegabytes));
-    const retained = afterWarmup.flatMap((s) => (s.retainedHeapMegabytes === undefined ? [] : [s.retainedHeapMegabytes]));
+    const retained = afterWarmup.flatMap((s) =>
+      s.retainedHeapMegabytes === undefined ? [] : [s.retainedHeapMegabytes],
+    );
     const heapGrowth = retained.length > 1 ? retained.at(-1)! - retained[0]! : 0;
     const flat = rssGrowth <= options.boundMegabytes && result.failures === 0;
 
@@ -111,7 +116,10 @@ export async function runSoak(options: SoakOptions): Promise<boolean> {
       `Past the warm-up: RSS grew ${rssGrowth.toFixed(1)} MB (bound ${options.boundMegabytes} MB), retained heap ${heapGrowth.toFixed(1)} MB: ${flat ? 'flat' : 'NOT flat'}`,
     );
     if (options.json) {
-      writeFileSync(options.json, `${JSON.stringify({ options, idempotency, warmupSeconds, samples, result, rssGrowth, heapGrowth, flat }, null, 2)}\n`);
+      writeFileSync(
+        options.json,
+        `${JSON.stringify({ options, idempotency, warmupSeconds, samples, result, rssGrowth, heapGrowth, flat }, null, 2)}\n`,
+      );
       console.log(`Written to ${options.json}`);
     }
     return flat;

@@ -4,7 +4,7 @@
  * the measurement is of the contenders, not of the upstream.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 import { UPSTREAM_REQUEST_ID } from './workload.js';
 
 const SUCCESS = JSON.stringify({ Response: { RequestId: UPSTREAM_REQUEST_ID } });
@@ -26,14 +26,6 @@ export async function startUpstream(): Promise<{ url: string; close(): Promise<v
   const server = createServer(answer);
   // Longer than any contender's idle time between runs, so pools stay warm and no run pays for reconnects.
   server.keepAliveTimeout = 120_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { port, close } = await listenOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, close };
 }

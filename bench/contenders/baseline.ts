@@ -4,9 +4,9 @@
  * created once at start-up).
  */
 import { Agent, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs';
+import { listenOnLoopback } from '../loopback.js';
 import { type BenchInput, CREDENTIALS, EXPECTED_REPLY, graphqlBody } from '../workload.js';
 import type { StartContender } from './contender.js';
 
@@ -42,7 +42,11 @@ export const startBaseline: StartContender = async (upstreamUrl) => {
     credential: CREDENTIALS,
     region: '',
     profile: {
-      httpProfile: { endpoint: `essbasic.bench.test:${new URL(upstreamUrl).port}`, protocol: 'http://', agent: loopbackAgent() },
+      httpProfile: {
+        endpoint: `essbasic.bench.test:${new URL(upstreamUrl).port}`,
+        protocol: 'http://',
+        agent: loopbackAgent(),
+      },
     },
   });
   const yoga = createYoga({
@@ -66,16 +70,10 @@ export const startBaseline: StartContender = async (upstreamUrl) => {
       },
     }),
   });
-  const server = createServer(yoga);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(createServer(yoga));
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     workload: { body: graphqlBody(QUERY), expectBody: EXPECTED_REPLY },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close,
   };
 };

@@ -5,12 +5,20 @@
  * sent the layer's request body and ignores the query text.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { SERVICE_VERSIONS } from '../../src/tencent/endpoints.js';
 import { ChannelCancelMultiFlowSignQRCode } from '../../src/tencent/essbasic.js';
 import { Tc3Signer } from '../../src/tencent/sign.js';
-import { type BenchInput, CREDENTIALS, EXPECTED_REPLY, graphqlBody, LAYER_QUERY, successReply, wireRequest } from '../workload.js';
+import { listenOnLoopback } from '../loopback.js';
+import {
+  type BenchInput,
+  CREDENTIALS,
+  EXPECTED_REPLY,
+  graphqlBody,
+  LAYER_QUERY,
+  successReply,
+  wireRequest,
+} from '../workload.js';
 import type { StartContender } from './contender.js';
 
 // The action's own description, so the limit sends exactly what the layer's client sends.
@@ -59,16 +67,12 @@ export const startRaw: StartContender = async (upstreamUrl) => {
         res.end();
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: `http://127.0.0.1:${listening.port}/graphql`,
     workload: { body: graphqlBody(LAYER_QUERY), expectBody: EXPECTED_REPLY },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listening.close();
       await pool.close();
     },
   };
