@@ -53,7 +53,11 @@ describe('TencentClient against the emulator', () => {
 
   it('creates and cancels a QR code; a second cancel answers QrInvalid, an unknown id DataNotFound', async () => {
     const c = client();
-    const created = await c.call(ChannelCreateMultiFlowSignQRCode, { Agent: agent, TemplateId: 'tpl', FlowName: 'demo' });
+    const created = await c.call(ChannelCreateMultiFlowSignQRCode, {
+      Agent: agent,
+      TemplateId: 'tpl',
+      FlowName: 'demo',
+    });
     if (!created.ok) throw new Error(JSON.stringify(created.failure));
     const { QrCodeId } = created.reply.QrCode;
     expect(QrCodeId).toHaveLength(32);
@@ -63,9 +67,10 @@ describe('TencentClient against the emulator', () => {
       ok: false,
       failure: { kind: 'tencent', code: 'OperationDenied.QrInvalid' },
     });
-    expect(
-      await c.call(ChannelCancelMultiFlowSignQRCode, { Agent: agent, QrCodeId: 'x'.repeat(32) }),
-    ).toMatchObject({ ok: false, failure: { code: 'InvalidParameter.DataNotFound' } });
+    expect(await c.call(ChannelCancelMultiFlowSignQRCode, { Agent: agent, QrCodeId: 'x'.repeat(32) })).toMatchObject({
+      ok: false,
+      failure: { code: 'InvalidParameter.DataNotFound' },
+    });
   });
 
   it('signs host:port, so requests to a non-default port verify', async () => {
@@ -114,7 +119,11 @@ describe('TencentClient against the emulator', () => {
   it('sends the session token of temporary credentials as X-TC-Token', async () => {
     const credentials = { ...TEST_CREDENTIALS, token: 'session-token' };
     const tokenEmulator = await startEmulator({ credentials });
-    const withToken = new TencentClient({ credentials, endpoints: { ess: tokenEmulator.url, essbasic: tokenEmulator.url }, timeoutMs: 2000 });
+    const withToken = new TencentClient({
+      credentials,
+      endpoints: { ess: tokenEmulator.url, essbasic: tokenEmulator.url },
+      timeoutMs: 2000,
+    });
     const withoutToken = clientFor(tokenEmulator);
     try {
       const request = { Agent: agent, QrCodeId: 'z'.repeat(32) };
@@ -158,6 +167,19 @@ describe('TencentClient upstream failures', () => {
     const result = await client({ timeoutMs: 200 }).call(ChannelCancelMultiFlowSignQRCode, request);
     expect(result).toMatchObject({ ok: false, failure: { kind: 'upstream', reason: 'timeout' } });
     expect(result.ok || result.failure.message).toContain('200 ms');
+  });
+
+  it('counts the wait for a free connection against the deadline', async () => {
+    // One connection, held by a slow first call: the second waits for it, and its deadline runs while it waits.
+    emulator.current.faults.add({ action, delayMs: 1_000, times: 1 });
+    const single = client({ timeoutMs: 300, connections: 1 });
+    const [slow, waiting] = await Promise.all([
+      single.call(ChannelCancelMultiFlowSignQRCode, request),
+      single.call(ChannelCancelMultiFlowSignQRCode, request),
+    ]);
+    for (const result of [slow, waiting]) {
+      expect(result).toMatchObject({ ok: false, failure: { kind: 'upstream', reason: 'timeout' } });
+    }
   });
 
   it('reports a refused connection', async () => {
