@@ -21,37 +21,77 @@ export const SECRET_PLACEHOLDER = '[redacted]';
 const normalise = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 
 /** Field names (any case, with or without `-`/`_`) and how each is masked. */
-const MASKS = new Map<string, (value: string) => string>([
+type Mask = (value: string) => string;
+
+const MASKS = new Map<string, Mask>([
   ...['idcardnumber', 'idnumber'].map((key) => [key, maskIdNumber] as const),
   ...['name', 'username', 'fullname'].map((key) => [key, maskName] as const),
-  ...['secretkey', 'secretid', 'token', 'sessiontoken', 'authorization', 'xtctoken', 'apikey', 'xapikey', 'password', 'cookie'].map(
-    (key) => [key, () => SECRET_PLACEHOLDER] as const,
-  ),
+  ...[
+    'secretkey',
+    'secretid',
+    'token',
+    'sessiontoken',
+    'authorization',
+    'xtctoken',
+    'apikey',
+    'xapikey',
+    'password',
+    'cookie',
+  ].map((key) => [key, () => SECRET_PLACEHOLDER] as const),
 ]);
 
+/**
+ * The decision for each field name seen, so the names of every log line are not normalised again (a request logs
+ * two lines). Bounded: names are few in practice, and past the bound each is simply decided afresh.
+ */
+const decided = new Map<string, Mask | null>();
+const MAX_DECIDED = 1_000;
+
 /** How to mask the value of a field called `key`, if it holds personal data or a secret. */
-export function maskFor(key: string): ((value: string) => string) | undefined {
-  return MASKS.get(normalise(key));
+export function maskFor(key: string): Mask | undefined {
+  let mask = decided.get(key);
+  if (mask === undefined) {
+    mask = MASKS.get(normalise(key)) ?? null;
+    if (decided.size < MAX_DECIDED) decided.set(key, mask);
+  }
+  return mask ?? undefined;
 }
 
-/** A copy of `value` with every sensitive field masked, at any depth; cycles are cut. */
+function masked(key: string, field: unknown, seen: WeakSet<object>): unknown {
+  const mask = maskFor(key);
+  if (mask && typeof field === 'string') return mask(field);
+  if (mask && field !== null && typeof field === 'object' && normalise(key) !== 'name') return SECRET_PLACEHOLDER;
+  return walk(field, seen);
+}
+
+/** Defined, not assigned: a field named `__proto__` stays a field instead of replacing the copy's prototype. */
+function define(copy: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function walk(node: unknown, seen: WeakSet<object>): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (seen.has(node)) return '[circular]';
+  seen.add(node);
+  if (Array.isArray(node)) return node.map((item) => walk(item, seen));
+  const fields = node as Record<string, unknown>;
+  const keys = Object.keys(fields);
+  // Copied only from the first field that changes: a log line with nothing to mask costs no copy.
+  let copy: Record<string, unknown> | undefined;
+  for (const [index, key] of keys.entries()) {
+    const value = masked(key, fields[key], seen);
+    if (copy === undefined && value !== fields[key]) {
+      copy = {};
+      for (const earlier of keys.slice(0, index)) define(copy, earlier, fields[earlier]);
+    }
+    if (copy !== undefined) define(copy, key, value);
+  }
+  return copy ?? node;
+}
+
+/** `value` with every sensitive field masked, at any depth, in a copy where any is; cycles are cut. */
 export function redact<T>(value: T): T {
-  const seen = new WeakSet<object>();
-  const walk = (node: unknown): unknown => {
-    if (node === null || typeof node !== 'object') return node;
-    if (seen.has(node)) return '[circular]';
-    seen.add(node);
-    if (Array.isArray(node)) return node.map(walk);
-    return Object.fromEntries(
-      Object.entries(node).map(([key, field]) => {
-        const mask = maskFor(key);
-        if (mask && typeof field === 'string') return [key, mask(field)];
-        if (mask && field !== null && typeof field === 'object' && normalise(key) !== 'name') return [key, SECRET_PLACEHOLDER];
-        return [key, walk(field)];
-      }),
-    );
-  };
-  return walk(value) as T;
+  return walk(value, new WeakSet()) as T;
 }
 
 /**

@@ -29,9 +29,17 @@ describe('redact', () => {
       list: [{ user_name: '小红' }],
     };
     const out = redact(input);
-    expect(out.input).toEqual({ name: '小*', idCardNumber: '61**************00', sceneKey: 'E_PRESCRIPTION_AUTO_SIGN' });
+    expect(out.input).toEqual({
+      name: '小*',
+      idCardNumber: '61**************00',
+      sceneKey: 'E_PRESCRIPTION_AUTO_SIGN',
+    });
     expect(out.request.UserInfo).toEqual({ Name: '小*', IdCardNumber: '11**************14' });
-    expect(out.headers).toEqual({ authorization: SECRET_PLACEHOLDER, 'x-api-key': SECRET_PLACEHOLDER, 'x-tc-token': SECRET_PLACEHOLDER });
+    expect(out.headers).toEqual({
+      authorization: SECRET_PLACEHOLDER,
+      'x-api-key': SECRET_PLACEHOLDER,
+      'x-tc-token': SECRET_PLACEHOLDER,
+    });
     expect(out.credentials).toEqual({ secretId: SECRET_PLACEHOLDER, secretKey: SECRET_PLACEHOLDER });
     expect(out.list).toEqual([{ user_name: '小*' }]);
     expect(JSON.stringify(out)).not.toMatch(/610000000000000000|Bearer|AKIDxyz/);
@@ -42,6 +50,23 @@ describe('redact', () => {
     const node: Record<string, unknown> = { idNumber: '610000000000000000' };
     node.self = node;
     expect(redact(node)).toEqual({ idNumber: '61**************00', self: '[circular]' });
+  });
+
+  it('copies only what holds something to mask, keeping the fields before and after', () => {
+    const line = { reqId: 'r-1', code: 'OK', latencyMs: 4.2, nested: { outcome: 'data' } };
+    expect(redact(line)).toBe(line);
+    const mixed = { reqId: 'r-1', user: { idNumber: '610000000000000000' }, safe: { code: 'OK' }, after: 1 };
+    const out = redact(mixed);
+    expect(out).toEqual({ reqId: 'r-1', user: { idNumber: '61**************00' }, safe: { code: 'OK' }, after: 1 });
+    expect(Object.keys(out)).toEqual(['reqId', 'user', 'safe', 'after']);
+    expect(mixed.user.idNumber).toBe('610000000000000000');
+  });
+
+  it('keeps a field named __proto__ as a field of the copy', () => {
+    const input = JSON.parse('{"__proto__": {"note": "x"}, "idNumber": "610000000000000000"}') as object;
+    const out = redact(input);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"note":"x"},"idNumber":"61**************00"}');
   });
 });
 
@@ -64,8 +89,14 @@ describe('withoutEchoedValues', () => {
       'Value "11010519491231002X" does not exist in "IdCardType" enum. Did you mean the enum value "ID_CARD"?',
       'The value does not exist in "IdCardType" enum. Did you mean the enum value "ID_CARD"?',
     ],
-    ['Enum "IdCardType" cannot represent non-enum value: "11010519491231002X".', 'Enum "IdCardType" cannot represent non-enum value.'],
-    ['Expected value of type "UserThreeFactorInput!", found "11010519491231002X".', 'Expected value of type "UserThreeFactorInput!".'],
+    [
+      'Enum "IdCardType" cannot represent non-enum value: "11010519491231002X".',
+      'Enum "IdCardType" cannot represent non-enum value.',
+    ],
+    [
+      'Expected value of type "UserThreeFactorInput!", found "11010519491231002X".',
+      'Expected value of type "UserThreeFactorInput!".',
+    ],
     ['Syntax Error: Expected Name, found String "11010519491231002X".', 'Syntax Error: Expected Name, found String.'],
     ['Syntax Error: Unexpected Int "110105194912310020".', 'Syntax Error: Unexpected Int.'],
   ])('drops the value from %j', (message, expected) => {
@@ -78,7 +109,11 @@ describe('withoutEchoedValues', () => {
   });
 
   it('leaves messages without values alone', () => {
-    for (const message of ['Cannot query field "modes" on type "Query".', 'Syntax Error: Unterminated string.', 'Unexpected error.']) {
+    for (const message of [
+      'Cannot query field "modes" on type "Query".',
+      'Syntax Error: Unterminated string.',
+      'Unexpected error.',
+    ]) {
       expect(withoutEchoedValues(message)).toBe(message);
     }
   });
