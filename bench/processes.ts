@@ -61,8 +61,6 @@ export interface SpawnOptions {
   layer?: LayerOptions;
   /** Extra Node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
-  /** Where the child's own output goes: shown for the bench, discarded for the soak's request logs. */
-  quiet?: boolean;
 }
 
 /** The child's server, and the workload it reports (a contender does, the upstream does not). */
@@ -72,7 +70,7 @@ async function spawnChild(
 ): Promise<{ server: ChildServer; workload: Workload | undefined }> {
   const child = fork(CHILD, [name, options.upstreamUrl ?? '', JSON.stringify(options.layer ?? {})], {
     execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
-    stdio: options.quiet ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let ready: Extract<ChildMessage, { type: 'ready' }>;
   try {

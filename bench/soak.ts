@@ -72,10 +72,7 @@ export async function runSoak(options: SoakOptions): Promise<boolean> {
         TENCENT_RATE_LIMIT_PER_SECOND: String(options.rateLimit),
         IDEMPOTENCY_TTL_SECONDS: String(RECORD_TTL_SECONDS),
       },
-      logs: true,
     },
-    // The request logs are written (that is part of what is soaked) but not shown.
-    quiet: true,
     nodeFlags: ['--expose-gc'],
   });
   try {

@@ -7,10 +7,9 @@ export interface RunningContender {
   close(): Promise<void>;
 }
 
-/** How the layer runs: the benchmark's defaults, or the soak's limiter, idempotency and logs. */
+/** How the layer runs: the benchmark's defaults, or the soak's limiter and idempotency settings. */
 export interface LayerOptions {
   env?: NodeJS.ProcessEnv;
-  logs?: boolean;
 }
 
 export type StartContender = (upstreamUrl: string, options: LayerOptions) => Promise<RunningContender>;
