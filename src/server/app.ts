@@ -78,8 +78,8 @@ function maskWithErrorId(logger: () => YogaLogger) {
 export const GRAPHQL_PATH = '/graphql';
 
 export function createApp(options: AppOptions): App {
-  const shared = { tencent: options.tencent, defaults: options.defaults, mode: options.mode };
-  const context = (): GraphQLContext => ({ ...shared, outcomes: [] });
+  const { tencent, defaults, mode } = options;
+  const context = (): GraphQLContext => ({ tencent, defaults, mode, outcomes: [] });
   const protection = options.protection ?? DEVELOPMENT_PROTECTION;
   const logger = () => yoga.logger;
   const authenticate = options.auth && callerAuthenticator(options.auth, logger);

@@ -232,12 +232,13 @@ export class TencentClient implements TencentCaller {
     if (!envelope.success) {
       return { outcome: upstream('bad-reply', `${who} answered JSON that is not a Tencent API reply`) };
     }
-    const { RequestId: requestId, Error: error, ...fields } = envelope.data.Response;
+    const { RequestId: requestId, Error: error } = envelope.data.Response;
     if (error) {
       const failure = { kind: 'tencent', code: error.Code, message: error.Message, requestId } as const;
       return { outcome: { ok: false, failure }, date };
     }
-    const reply = action.reply.safeParse(fields);
+    // An object schema drops the keys it does not name, `RequestId` and `Error` among them.
+    const reply = action.reply.safeParse(envelope.data.Response);
     if (!reply.success) return { outcome: upstream('bad-reply', `${who} answered without the fields ${name} returns`) };
     return { outcome: { ok: true, requestId, reply: reply.data as ReplyOf<A> } };
   }

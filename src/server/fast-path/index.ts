@@ -43,7 +43,11 @@ export interface FastPathOptions {
 
 /** Yoga's default wording for a masked error. */
 const UNEXPECTED = 'Unexpected error.';
-const RESPONSE_HEADERS = { 'content-type': 'application/json; charset=utf-8', ...securityHeaders(false) };
+// A flat name, value, name, value list, which `writeHead` takes as it is.
+const RESPONSE_HEADERS = Object.entries({
+  'content-type': 'application/json; charset=utf-8',
+  ...securityHeaders(false),
+}).flat();
 
 type YogaListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -137,7 +141,10 @@ export class FastPath {
       startedAt: performance.now(),
     };
     nameOperation(scope, params.operationName, document);
-    const contextValue = { ...this.#options.context(), caller, trace: scope };
+    // Set on the new context rather than spread into a copy: a spread costs about half a microsecond.
+    const contextValue = this.#options.context();
+    contextValue.caller = caller;
+    contextValue.trace = scope;
     const result = await run(contextValue, params.variables);
     // No data: the variables did not coerce and nothing ran, so yoga can do it all again and word the errors.
     if (!('data' in result)) return this.#handOver(req, res, yoga, body);
@@ -148,11 +155,13 @@ export class FastPath {
     this.#options.onRoute?.('fast_path');
     this.#options.report?.(scope, result, contextValue.outcomes);
     const json = JSON.stringify(result);
-    res.writeHead(200, {
+    res.writeHead(200, [
       ...RESPONSE_HEADERS,
-      'content-length': Buffer.byteLength(json),
-      [REQUEST_ID_HEADER]: scope.requestId,
-    });
+      'content-length',
+      String(Buffer.byteLength(json)),
+      REQUEST_ID_HEADER,
+      scope.requestId,
+    ]);
     res.end(json);
   }
 

@@ -28,8 +28,9 @@ export interface LoggerOptions {
  * message and stack are not.
  */
 function maskFields(fields: Record<string, unknown>): Record<string, unknown> {
+  if (fields.err === undefined) return redact(fields);
   const { err, ...rest } = fields;
-  return err === undefined ? redact(fields) : { ...redact(rest), err };
+  return { ...redact(rest), err };
 }
 
 const maskError = (error: Error) => redact(pino.stdSerializers.err(error));

@@ -139,9 +139,10 @@ export class Metrics {
   }
 
   operationFinished(operation: string, type: string, results: readonly string[], seconds: number): void {
-    const labels = { operation: this.operationNames.of(operation), type };
-    for (const result of results) this.operations.inc({ ...labels, result });
-    this.operationSeconds.observe(labels, seconds);
+    const name = this.operationNames.of(operation);
+    // Label objects written out: spreading one into another costs more than the counting.
+    for (const result of results) this.operations.inc({ operation: name, type, result });
+    this.operationSeconds.observe({ operation: name, type }, seconds);
   }
 
   tencentCallFinished(service: Service, action: string, code: string, seconds: number): void {
