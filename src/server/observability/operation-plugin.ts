@@ -4,8 +4,8 @@
  * context's `trace`), and logs and counts each operation when its result is
  * ready.
  */
-import { type DocumentNode, getOperationAST, parse } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { type DocumentNode, getOperationAST, type OperationDefinitionNode, parse } from 'graphql';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { ResolverContext } from '../../resolvers/context.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -34,27 +34,24 @@ function resultsOf(result: ExecutionResultLike | undefined, outcomes: readonly s
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 const acceptedName = (name: string | null | undefined) => (name && OPERATION_NAME.test(name) ? name : undefined);
 
-/** Names the scope's operation from the document (the one `operationName` selects, else the only one). */
-function nameFrom(scope: RequestScope, document: DocumentNode): void {
-  const operation = getOperationAST(document, scope.operation);
+/** Names the scope after the operation that runs (none when the document has no such operation). */
+export function nameAfter(scope: RequestScope, operation: OperationDefinitionNode | null | undefined): void {
   scope.operation = acceptedName(operation?.name?.value) ?? scope.operation;
   scope.operationType = operation?.operation;
 }
 
-/** Names a scope for a request's `operationName` and its (already parsed) document, as the plugin does. */
-export function nameOperation(
-  scope: RequestScope,
-  operationName: string | null | undefined,
-  document: DocumentNode,
-): void {
-  scope.operation = acceptedName(operationName);
-  nameFrom(scope, document);
+/** The request's parameters the operation is named from. */
+type Requested = Pick<GraphQLParams, 'query' | 'operationName'>;
+
+/** Names the scope after the operation `operationName` selects in the document, else its only one. */
+function nameFrom(scope: RequestScope, document: DocumentNode, { operationName }: Requested): void {
+  nameAfter(scope, getOperationAST(document, operationName));
 }
 
-function nameFromText(scope: RequestScope, query: string | undefined): void {
-  if (query === undefined) return;
+function nameFromText(scope: RequestScope, requested: Requested): void {
+  if (requested.query === undefined) return;
   try {
-    nameFrom(scope, parse(query, { noLocation: true }));
+    nameFrom(scope, parse(requested.query, { noLocation: true }), requested);
   } catch {
     // Not a document: it stays unnamed, as the client was told.
   }
@@ -83,7 +80,7 @@ export function operationReporter(logger: Logger, metrics: Metrics): OperationRe
 
 export function useObservedOperations(report: OperationReporter): Plugin<Pick<ResolverContext, 'trace'>> {
   // Keyed by the operation's context object: yoga gives each operation of a batch one of its own.
-  const operations = new WeakMap<object, { scope: RequestScope; query: string | undefined }>();
+  const operations = new WeakMap<object, { scope: RequestScope; requested: Requested }>();
   const requestIds = new WeakMap<Request, string>();
   const requestIdOf = (request: Request): string => {
     let id = requestIds.get(request);
@@ -101,7 +98,7 @@ export function useObservedOperations(report: OperationReporter): Plugin<Pick<Re
         startedAt: performance.now(),
         operation: acceptedName(params.operationName),
       };
-      operations.set(context, { scope, query: params.query });
+      operations.set(context, { scope, requested: params });
     },
     onContextBuilding({ context, extendContext }) {
       const operation = operations.get(context);
@@ -110,16 +107,16 @@ export function useObservedOperations(report: OperationReporter): Plugin<Pick<Re
     onParse({ context }) {
       // Named from the document even when it then fails validation.
       return ({ result }) => {
-        const scope = operations.get(context)?.scope;
-        if (scope && result && !(result instanceof Error)) nameFrom(scope, result);
+        const operation = operations.get(context);
+        if (operation && result && !(result instanceof Error)) nameFrom(operation.scope, result, operation.requested);
       };
     },
     onExecutionResult({ result, context }) {
       const operation = operations.get(context);
       if (!operation) return;
-      const { scope, query } = operation;
+      const { scope, requested } = operation;
       // A result answered without parsing (an idempotent replay) is named from its query text here.
-      if (scope.operationType === undefined) nameFromText(scope, query);
+      if (scope.operationType === undefined) nameFromText(scope, requested);
       report(scope, result, (context as Pick<ResolverContext, 'outcomes'>).outcomes);
     },
     onResponse({ request, response }) {

@@ -134,6 +134,17 @@ describe('other operations', () => {
     expect(log.text()).not.toContain('610000000000000000');
   });
 
+  it('keep the type of the operation that ran when its name is too long to log, on either path', async () => {
+    const long = 'B'.repeat(150);
+    const query = `query ${long} { mode }\nquery Other { mode }`;
+    // Yoga serves the first request; the fast path serves the same text after it.
+    await post(service.current.url, { query, operationName: long });
+    await post(service.current.url, { query, operationName: long });
+    const line = expect.objectContaining({ operation: 'anonymous', operationType: 'query', outcome: 'data' });
+    expect(log.linesWith('graphql operation')).toEqual([line, line]);
+    expect(log.text()).not.toContain(long);
+  });
+
   it('echo the request id on other pages too', async () => {
     const res = await fetch(service.current.url, { headers: { accept: 'text/html', 'x-request-id': 'page-1' } });
     await res.text();
