@@ -1,6 +1,6 @@
 /** `npm start`: the GraphQL service, in sandbox mode when no Tencent credentials are configured. */
-import { type Config, ConfigError, loadConfig } from './server/config.js';
-import { startService } from './server/start.js';
+import { type Config, ConfigError, loadConfig } from './config/index.js';
+import { startService } from './server/service.js';
 
 let config: Config;
 try {
@@ -12,6 +12,7 @@ try {
 }
 
 const service = await startService(config);
+const { logger } = service;
 const browserUrl = service.url.replace('//127.0.0.1:', '//localhost:');
 if (service.emulator) {
   console.log(
@@ -21,20 +22,22 @@ if (service.emulator) {
       '└ Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or ~/.tencentcloud/credentials) to use Tencent.',
     ].join('\n'),
   );
-} else {
-  console.log(`Calling Tencent e-sign (${service.mode.toLowerCase()}): ${config.endpoints.ess}, ${config.endpoints.essbasic}`);
 }
-console.log(`GraphQL endpoint and GraphiQL: ${browserUrl}`);
+// Production writes JSON lines only, for log shippers; development gets the same facts as a record too.
+logger.info(
+  { url: browserUrl, mode: service.mode, endpoints: service.emulator ? undefined : config.endpoints },
+  config.protection.graphiql ? 'GraphQL endpoint and GraphiQL listening' : 'GraphQL endpoint listening',
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) {
-      console.error(`${signal} again: exiting without waiting for in-flight requests.`);
+      logger.warn({ signal }, 'signal again: exiting without waiting for in-flight requests');
       process.exit(1);
     }
     stopping = true;
-    console.log(`${signal}: no new requests; finishing in-flight ones (up to ${config.shutdownTimeoutMs} ms).`);
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new requests, finishing in-flight ones');
     void service.close().then(() => process.exit(0));
   });
 }

@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadConfig } from '../../src/server/config.js';
-import { createLogger } from '../../src/server/observability/logger.js';
-import { startService } from '../../src/server/start.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/telemetry/logger.js';
+import { startService } from '../../src/server/service.js';
 import { CREDENTIALS, EXPECTED_REPLY, graphqlBody, LAYER_QUERY } from '../workload.js';
 import type { StartContender } from './contender.js';
 
@@ -23,7 +23,7 @@ export const startLayer: StartContender = async (upstreamUrl, options) => {
   // An empty home, so a developer's ~/.tencentcloud/credentials never takes part.
   const config = loadConfig(env, mkdtempSync(join(tmpdir(), 'esign-bench-')));
   // Request logs on, as in production: JSON lines at info, written (to /dev/null here) as pino writes to stdout.
-  const logger = createLogger({ level: 'info', pretty: false, destination: pino.destination('/dev/null') });
+  const logger = createLogger({ level: 'info', destination: pino.destination('/dev/null') });
   const service = await startService(config, logger);
   return { url: service.url, workload: { body: graphqlBody(LAYER_QUERY), expectBody: EXPECTED_REPLY }, close: service.close };
 };

@@ -1,4 +1,5 @@
 import type { CallTrace, TencentCaller } from '../tencent/client.js';
+import type { TencentLanguage } from '../tencent/language.js';
 import type { Caller } from './caller.js';
 
 export type { TencentCaller };
@@ -12,10 +13,12 @@ export interface RequestDefaults {
 export interface ResolverContext {
   tencent: TencentCaller;
   defaults: RequestDefaults;
-  /** The result types this request produced, for plugins that act on outcomes (idempotency). */
-  outcomes?: string[];
+  /** The result types this operation produced: every mutation resolver adds its own. */
+  outcomes: string[];
   /** The authenticated caller; absent when caller authentication is off (sandbox). */
   caller?: Caller | undefined;
   /** The request's id and operation, passed to the Tencent caller for its log lines. */
   trace?: CallTrace | undefined;
+  /** The language Tencent's messages should come in: the request's `Accept-Language`, else `TENCENT_LANGUAGE`. */
+  language?: TencentLanguage | undefined;
 }

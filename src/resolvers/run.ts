@@ -36,7 +36,7 @@ export function actionResolver<A extends TencentAction, Input, Typename extends 
   };
   return async (input, ctx) => {
     const result = await resolve(input, ctx);
-    ctx.outcomes?.push(result.__typename);
+    ctx.outcomes.push(result.__typename);
     return result;
   };
 }

@@ -1,9 +1,11 @@
 /** The Redis connection replicas share, when `REDIS_URL` is set. */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 export type RedisHealth = 'ready' | 'unreachable';
 
-export function connectRedis(url: string): Redis {
+/** ioredis is imported only when Redis is configured: loading it costs memory a lone replica keeps. */
+export async function connectRedis(url: string): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   return new Redis(url, {
     // Fail commands at once while disconnected instead of queueing them behind a dead link:
     // the limiter then falls back to its in-process insurance and readiness reports the outage.

@@ -6,7 +6,7 @@ import { CallBudget } from '../tencent/budget.js';
 import type { TencentCaller } from '../tencent/client.js';
 import type { Service } from '../tencent/endpoints.js';
 import { ReliableCaller } from '../tencent/reliable.js';
-import type { Config } from './config.js';
+import type { Config } from '../config/index.js';
 
 const RETRY_BASE_DELAY_MS = 100;
 const RETRY_MAX_DELAY_MS = 2_000;
@@ -18,7 +18,7 @@ export interface ReliabilityHooks {
 }
 
 function budgetFor(config: Config, redis: Redis | undefined, hooks: ReliabilityHooks): CallBudget | undefined {
-  const points = config.rateLimitPerSecond;
+  const points = config.reliability.rateLimitPerSecond;
   if (points === 0) return undefined;
   // Keys carry the second (see CallBudget), so a one-second duration only bounds how long a key lives.
   const local = new RateLimiterMemory({ points, duration: 1, keyPrefix: 'esign-budget' });

@@ -6,8 +6,8 @@ import { createServer, mergeConfig, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exampleConfig } from '../../examples/web/vite.config.js';
 import { DEMO } from '../../src/emulator/seed.js';
-import { loadConfig } from '../../src/server/config.js';
-import { type RunningService, startService } from '../../src/server/start.js';
+import { loadConfig } from '../../src/config/index.js';
+import { type RunningService, startService } from '../../src/server/service.js';
 import { BROWSER_TIMEOUT_MS, describeInBrowser, useBrowser } from '../support/browser.js';
 import { EMPTY_HOME } from '../support/service.js';
 

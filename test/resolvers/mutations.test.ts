@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
-import type { RunningService } from '../../src/server/start.js';
+import type { RunningService } from '../../src/server/service.js';
 import type { TencentClient } from '../../src/tencent/client.js';
 import { CreateUserAutoSignEnableUrl } from '../../src/tencent/ess.js';
 import { ChannelCreateMultiFlowSignQRCode } from '../../src/tencent/essbasic.js';

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { YogaLogger } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
-import { EXAMPLE_OPERATIONS } from '../../src/server/graphiql.js';
-import { startService } from '../../src/server/start.js';
-import { EMPTY_HOME, graphql, useService } from '../support/service.js';
+import { loadConfig } from '../../src/config/index.js';
+import { startService } from '../../src/server/service.js';
+import { appFor, fetchApp } from '../support/app.js';
+import { capturedLog } from '../support/captured-log.js';
+import { EMPTY_HOME, graphql, SANDBOX_EXAMPLES, useService } from '../support/service.js';
 
 describe('sandbox mode (npm start with no credentials)', () => {
   const service = useService(() => startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false));
@@ -46,7 +45,7 @@ describe('sandbox mode (npm start with no credentials)', () => {
     ['CancelQrCode', 'ChannelCancelMultiFlowSignQRCodeSuccess', 'QrCodeInvalidError'],
   ])('runs the GraphiQL example %s: first a success, then the typed error', async (operation, first, second) => {
     const run = async () => {
-      const { data, errors } = await graphql(service.current.url, EXAMPLE_OPERATIONS, undefined, operation);
+      const { data, errors } = await graphql(service.current.url, SANDBOX_EXAMPLES, undefined, operation);
       expect(errors).toBeUndefined();
       return Object.values(data!)[0]!;
     };
@@ -57,35 +56,20 @@ describe('sandbox mode (npm start with no credentials)', () => {
 
 describe('unexpected errors', () => {
   it('are masked with an id that the log carries too', async () => {
-    const logged: unknown[][] = [];
-    const logger: YogaLogger = {
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: (...args: unknown[]) => void logged.push(args),
-    };
-    const { yoga } = createApp({
-      mode: 'SANDBOX',
-      defaults: {},
-      logger,
-      tencent: {
-        call: () => Promise.reject(new Error('database password is hunter2')),
-      },
+    const log = capturedLog();
+    const yoga = appFor({
+      logger: log.logger,
+      tencent: { call: () => Promise.reject(new Error('database password is hunter2')) },
     });
-    const res = await yoga.fetch('http://localhost/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `mutation { channelCancelMultiFlowSignQRCode(input: {
+    const { body } = await fetchApp(yoga, {
+      query: `mutation { channelCancelMultiFlowSignQRCode(input: {
           agent: { appId: "a", proxyOrganizationOpenId: "o", proxyOperator: { openId: "p" } }
           qrCodeId: "${'q'.repeat(32)}" }) { __typename } }`,
-      }),
     });
-    const body = (await res.json()) as { errors: { message: string; extensions: { errorId: string; code: string } }[] };
-    const [error] = body.errors;
+    const [error] = body.errors as { message: string; extensions: { errorId: string; code: string } }[];
     expect(error!.message).toMatch(/^Unexpected error\. \(error id [0-9a-f-]{36}\)$/);
     expect(error!.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) });
     expect(JSON.stringify(body)).not.toContain('hunter2');
-    expect(JSON.stringify(logged.flat().map(String))).toContain(error!.extensions.errorId);
+    expect(log.text()).toContain(error!.extensions.errorId);
   });
 });

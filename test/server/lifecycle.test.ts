@@ -49,6 +49,6 @@ describe('graceful shutdown', () => {
     const exited = service.stop();
     expect((await inFlight).__typename).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
     expect(await exited).toBe(0);
-    expect(service.output()).toContain('SIGTERM: no new requests; finishing in-flight ones');
+    expect(service.output()).toContain('shutting down: no new requests, finishing in-flight ones');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The real service (`tsx src/main.ts`, debug logging on) with a recognisable
+ * The real service (`npm start`'s compiled `dist/main.js`, debug logging on) with a recognisable
  * secret key, driven through success and every failure path reachable over
  * HTTP; then its whole stdout and stderr and every response are searched for
  * the secret, the full ID number and the full name.
@@ -103,7 +103,7 @@ describe('no secret or personal data leaves the process', () => {
   it('never showed the secret, the session token, the full name or the full ID number', async () => {
     await service.stop();
     const output = service.output();
-    expect(output).toContain('Calling Tencent e-sign');
+    expect(output).toContain('GraphQL endpoint');
     // Every response of the test above, so this cannot pass on an empty list when run alone.
     expect(responses).toHaveLength(15);
     for (const text of [output, ...responses]) {

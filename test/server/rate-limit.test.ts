@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/emulator/server.js';
-import type { RunningService } from '../../src/server/start.js';
+import type { RunningService } from '../../src/server/service.js';
 import { useEmulator } from '../support/emulator.js';
 import { spawnService } from '../support/process.js';
 import { redisAvailable, useRedis } from '../support/redis.js';

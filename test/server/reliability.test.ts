@@ -1,7 +1,7 @@
 /** Retries and the circuit breaker through the whole service over real HTTP, against scripted emulator faults. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { RunningService } from '../../src/server/start.js';
+import type { RunningService } from '../../src/server/service.js';
 import { useEmulator } from '../support/emulator.js';
 import { cancelQrCode, seedQrCode, useServices } from '../support/service.js';
 

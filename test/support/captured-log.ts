@@ -1,5 +1,5 @@
 /** Test helper: a real pino logger whose JSON lines the test can read back. */
-import { createLogger, type Logger, type LogLevel } from '../../src/server/observability/logger.js';
+import { createLogger, type Logger, type LogLevel } from '../../src/telemetry/logger.js';
 
 export interface CapturedLog {
   logger: Logger;
@@ -16,7 +16,6 @@ export function capturedLog(level: LogLevel = 'info'): CapturedLog {
   const lines: string[] = [];
   const logger = createLogger({
     level,
-    pretty: false,
     destination: { write: (line: string) => void lines.push(line) },
   });
   const records = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);

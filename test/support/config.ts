@@ -1,6 +1,6 @@
 /** Test helper: the message of the ConfigError that loading `env` must throw. */
 import { expect } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { EMPTY_HOME } from './service.js';
 
 export function configError(env: NodeJS.ProcessEnv, home = EMPTY_HOME): string {

@@ -1,9 +1,10 @@
-/** The service as `npm start` runs it: a child process, for tests that need their own process (replicas, signals). */
+/** The service as `npm start` runs it (compiled, plain node): a child process, for tests that need their own process (replicas, signals). */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Emulator } from '../../src/emulator/server.js';
+import { compiled } from './build.js';
 import { TEST_CREDENTIALS } from './emulator.js';
 import { EMPTY_HOME } from './service.js';
 
@@ -16,10 +17,11 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-const READY_LINE = /GraphQL endpoint and GraphiQL: (\S+)/;
+/** The start-up record, pretty or JSON: `… GraphQL endpoint … {"url":"http://…"}`. */
+const READY_LINE = /GraphQL endpoint[^\n]*"url":"([^"]+)"/;
 
 export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [compiled()], {
     env: {
       PATH: process.env.PATH,
       HOME: EMPTY_HOME,

@@ -4,13 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
-import { apiKeyDigest } from '../../src/server/auth/api-keys.js';
+import { apiKeyDigest } from '../../src/plugins/auth/api-keys.js';
 import type { Emulator } from '../../src/emulator/server.js';
-import { loadConfig } from '../../src/server/config.js';
-import type { Logger } from '../../src/server/observability/logger.js';
-import { type RunningService, startService } from '../../src/server/start.js';
+import { loadConfig } from '../../src/config/index.js';
+import type { Logger } from '../../src/telemetry/logger.js';
+import { type RunningService, startService } from '../../src/server/service.js';
+import { exampleOperations } from '../../src/plugins/browser/graphiql.js';
+import { SANDBOX_EXAMPLE_VALUES } from '../../src/server/sandbox.js';
 import { TEST_CREDENTIALS } from './emulator.js';
 import { useStarted } from './lifecycle.js';
+
+/** GraphiQL's example document as the sandbox fills it (the demo records). */
+export const SANDBOX_EXAMPLES = exampleOperations(SANDBOX_EXAMPLE_VALUES);
 
 /** A home directory without `~/.tencentcloud`, so tests never read the developer's credentials. */
 export const EMPTY_HOME = mkdtempSync(join(tmpdir(), 'esign-home-'));

@@ -5,9 +5,9 @@
  */
 import type { ReplyOf, RequestOf, TencentAction } from '../../tencent/action.js';
 import type { CallTrace, TencentCaller, TencentOutcome } from '../../tencent/client.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
-import { millisecondsSince } from './request-scope.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type { Metrics } from '../../telemetry/metrics.js';
+import { millisecondsSince } from '../../telemetry/request-scope.js';
 
 /** `OK`, Tencent's error code, or `upstream:<reason>` (`rate-limited` cannot occur this close to the client). */
 export function outcomeCode(outcome: TencentOutcome<unknown>): string {

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/emulator/seed.js';
 import { InstrumentedCaller } from '../../../src/server/observability/instrumented-caller.js';
-import { Metrics } from '../../../src/server/observability/metrics.js';
+import { Metrics } from '../../../src/telemetry/metrics.js';
 import { ChannelCancelMultiFlowSignQRCode } from '../../../src/tencent/essbasic.js';
 import { ReliableCaller } from '../../../src/tencent/reliable.js';
 import { capturedLog } from '../../support/captured-log.js';

@@ -1,0 +1,21 @@
+/** Which pages may call the API from another origin: yoga's `cors` option, decided per request. */
+import type { BrowserConfig } from '../../config/index.js';
+
+const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+
+/** What yoga's `cors` option takes for one request: `false` sends no CORS headers, so the browser refuses. */
+type CorsDecision = { origin: string[]; credentials: false; methods: string[]; maxAge: number } | false;
+
+export function corsPolicy(config: BrowserConfig): (request: Request) => CorsDecision {
+  const { corsOrigins } = config;
+  const allowed =
+    corsOrigins === 'loopback'
+      ? (origin: string) => LOOPBACK_ORIGIN.test(origin)
+      : (origin: string) => corsOrigins.includes(origin);
+  return (request) => {
+    const origin = request.headers.get('origin');
+    if (origin === null || !allowed(origin)) return false;
+    // Credentials travel in headers (Authorization, X-API-Key), never cookies, so none are allowed cross-origin.
+    return { origin: [origin], credentials: false, methods: ['GET', 'POST'], maxAge: 600 };
+  };
+}

@@ -1,6 +1,0 @@
-/** `npm run schema`: writes the schema, printed from the code, to `schema.graphql`. */
-import { writeFileSync } from 'node:fs';
-import { printSchemaSDL, SCHEMA_FILE } from './sdl.js';
-
-writeFileSync(SCHEMA_FILE, printSchemaSDL());
-console.log('wrote schema.graphql');

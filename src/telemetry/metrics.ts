@@ -1,0 +1,146 @@
+/**
+ * The service's Prometheus metrics, in a registry of its own: GraphQL
+ * operations, Tencent calls, the call budget's queue and waits, the circuit
+ * breakers, and Node's default process metrics.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BreakerState } from '../tencent/breaker.js';
+import { SERVICES, type Service } from '../tencent/endpoints.js';
+
+/** What the reliability wrapper exposes to be watched: read at each scrape. */
+export interface ReliabilitySources {
+  breakers: Readonly<Record<Service, { readonly state: BreakerState }>>;
+  /** Absent when the layer's limiter is off. */
+  budget?: { queueDepth(action: string): number } | undefined;
+}
+
+const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half-open', 'open'];
+
+/**
+ * Label values chosen by clients (operation names) or by the far side (error
+ * codes) are kept up to a limit, then reported as `other`, so a stream of
+ * new names cannot grow the series without bound.
+ */
+export class BoundedLabel {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly limit: number) {}
+
+  of(value: string): string {
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.limit) return 'other';
+    this.seen.add(value);
+    return value;
+  }
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operationNames = new BoundedLabel(100);
+  private readonly codes = new BoundedLabel(200);
+  /** Actions the budget has admitted: the ones whose queue depth is reported. */
+  private readonly actions = new Set<string>();
+  private sources: ReliabilitySources | undefined;
+
+  private readonly operations: Counter<'operation' | 'type' | 'result'>;
+  private readonly operationSeconds: Histogram<'operation' | 'type'>;
+  private readonly tencentCalls: Counter<'service' | 'action' | 'code'>;
+  private readonly tencentSeconds: Histogram<'service' | 'action'>;
+  private readonly limiterWaitSeconds: Histogram<'action'>;
+  private readonly breakerTransitions: Counter<'service' | 'state'>;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    this.operations = new Counter({
+      name: 'graphql_operations_total',
+      help: 'GraphQL operations by operation name, type and result (the `__typename` of each mutation result; `data` or `errors` otherwise)',
+      labelNames: ['operation', 'type', 'result'],
+      registers,
+    });
+    this.operationSeconds = new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'Time to answer a GraphQL operation, Tencent calls included',
+      labelNames: ['operation', 'type'],
+      registers,
+    });
+    this.tencentCalls = new Counter({
+      name: 'tencent_calls_total',
+      help: 'Calls sent to Tencent by action and code (`OK`, Tencent’s error code, or `upstream:<reason>` when no answer came)',
+      labelNames: ['service', 'action', 'code'],
+      registers,
+    });
+    this.tencentSeconds = new Histogram({
+      name: 'tencent_call_duration_seconds',
+      help: 'Latency of one call to Tencent, each retry counted on its own',
+      labelNames: ['service', 'action'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.limiterWaitSeconds = new Histogram({
+      name: 'tencent_limiter_wait_seconds',
+      help: 'Time a call waited for the per-action call budget before it was let through',
+      labelNames: ['action'],
+      buckets: [0.001, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers,
+    });
+    this.breakerTransitions = new Counter({
+      name: 'tencent_circuit_breaker_transitions_total',
+      help: 'Circuit breaker state changes by service and the state entered',
+      labelNames: ['service', 'state'],
+      registers,
+    });
+    const metrics = this;
+    new Gauge({
+      name: 'tencent_limiter_queue_depth',
+      help: 'Calls waiting for the per-action call budget',
+      labelNames: ['action'],
+      registers,
+      collect() {
+        const budget = metrics.sources?.budget;
+        if (!budget) return;
+        for (const action of metrics.actions) this.set({ action }, budget.queueDepth(action));
+      },
+    });
+    new Gauge({
+      name: 'tencent_circuit_breaker_state',
+      help: 'Circuit breaker state per service: 1 for the current state, 0 for the others',
+      labelNames: ['service', 'state'],
+      registers,
+      collect() {
+        const breakers = metrics.sources?.breakers;
+        if (!breakers) return;
+        for (const service of SERVICES) {
+          for (const state of BREAKER_STATES) this.set({ service, state }, breakers[service].state === state ? 1 : 0);
+        }
+      },
+    });
+  }
+
+  /** Reads queue depth and breaker states from the reliability wrapper at each scrape. */
+  watch(sources: ReliabilitySources): void {
+    this.sources = sources;
+  }
+
+  operationFinished(operation: string, type: string, results: readonly string[], seconds: number): void {
+    const name = this.operationNames.of(operation);
+    // Label objects written out: spreading one into another costs more than the counting.
+    for (const result of results) this.operations.inc({ operation: name, type, result });
+    this.operationSeconds.observe({ operation: name, type }, seconds);
+  }
+
+  tencentCallFinished(service: Service, action: string, code: string, seconds: number): void {
+    this.tencentCalls.inc({ service, action, code: this.codes.of(code) });
+    this.tencentSeconds.observe({ service, action }, seconds);
+  }
+
+  /** For `BudgetOptions.onAdmitted`. */
+  readonly limiterAdmitted = (action: string, waitedMs: number): void => {
+    this.actions.add(action);
+    this.limiterWaitSeconds.observe({ action }, waitedMs / 1000);
+  };
+
+  breakerChanged(service: Service, state: BreakerState): void {
+    this.breakerTransitions.inc({ service, state });
+  }
+}

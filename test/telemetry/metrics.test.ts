@@ -1,0 +1,110 @@
+/**
+ * The reliability series: the call budget's queue and waits, the circuit
+ * breakers, read from a real ReliableCaller over real HTTP to the emulator.
+ */
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { DEMO } from '../../src/emulator/seed.js';
+import { InstrumentedCaller } from '../../src/server/observability/instrumented-caller.js';
+import { breakerReporter } from '../../src/server/service.js';
+import { BoundedLabel, Metrics } from '../../src/telemetry/metrics.js';
+import { CallBudget } from '../../src/tencent/budget.js';
+import { ChannelCancelMultiFlowSignQRCode } from '../../src/tencent/essbasic.js';
+import { ReliableCaller } from '../../src/tencent/reliable.js';
+import { capturedLog } from '../support/captured-log.js';
+import { clientFor, useEmulator } from '../support/emulator.js';
+import { sample } from '../support/prometheus.js';
+
+const emulator = useEmulator();
+const clients: { close(): Promise<void> }[] = [];
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+});
+
+const action = ChannelCancelMultiFlowSignQRCode;
+const request = {
+  Agent: { AppId: DEMO.appId, ProxyOrganizationOpenId: DEMO.proxyOrganizationOpenId, ProxyOperator: { OpenId: 'n1' } },
+  QrCodeId: 'z'.repeat(32),
+};
+
+/** The wiring service.ts does: the instrumented client inside the reliability wrapper, both reporting to one observability. */
+function reliableService(perSecond: number | undefined) {
+  const client = clientFor(emulator.current);
+  clients.push(client);
+  const log = capturedLog();
+  const metrics = new Metrics();
+  const budget =
+    perSecond === undefined
+      ? undefined
+      : new CallBudget(new RateLimiterMemory({ points: perSecond, duration: 2 }), {
+          perSecond,
+          maxWaitMs: 5_000,
+          maxQueue: 10,
+          onAdmitted: metrics.limiterAdmitted,
+        });
+  const caller = new ReliableCaller(new InstrumentedCaller(client, log.logger, metrics), {
+    budget,
+    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    breaker: { failureThreshold: 2, cooldownMs: 60_000 },
+    onBreakerStateChange: breakerReporter(log.logger, metrics),
+  });
+  metrics.watch({ breakers: caller.breakers, budget });
+  return { log, caller, scrape: () => metrics.registry.metrics() };
+}
+
+describe('limiter series', () => {
+  it('report the calls waiting for budget while they wait, and how long each waited', async () => {
+    const { caller, scrape } = reliableService(1);
+    const depth = async () => sample(await scrape(), 'tencent_limiter_queue_depth', { action: action.name });
+    const calls = Promise.all([1, 2, 3].map(() => caller.call(action, request)));
+    await vi.waitFor(async () => expect(await depth()).toBeGreaterThan(0), { timeout: 2_000, interval: 20 });
+    const outcomes = await calls;
+    expect(outcomes.every((outcome) => !outcome.ok && outcome.failure.kind === 'tencent')).toBe(true);
+
+    const text = await scrape();
+    expect(sample(text, 'tencent_limiter_queue_depth', { action: action.name })).toBe(0);
+    expect(sample(text, 'tencent_limiter_wait_seconds_count', { action: action.name })).toBe(3);
+    // At one call a second, the last of three waited for at least one turn of the clock.
+    expect(sample(text, 'tencent_limiter_wait_seconds_sum', { action: action.name })).toBeGreaterThan(0.5);
+  });
+});
+
+describe('circuit breaker series', () => {
+  it('show each service’s state and count its changes', async () => {
+    const { caller, scrape, log } = reliableService(undefined);
+    const state = async (service: string, value: string) =>
+      sample(await scrape(), 'tencent_circuit_breaker_state', { service, state: value });
+    expect(await state('essbasic', 'closed')).toBe(1);
+
+    emulator.current.faults.add({ action: action.name, status: 503, times: 2 });
+    await caller.call(action, request);
+    await caller.call(action, request);
+    const refused = await caller.call(action, request);
+    expect(refused).toMatchObject({ ok: false, failure: { reason: 'circuit-open' } });
+
+    expect(await state('essbasic', 'open')).toBe(1);
+    expect(await state('essbasic', 'closed')).toBe(0);
+    expect(await state('ess', 'closed')).toBe(1);
+    const text = await scrape();
+    expect(sample(text, 'tencent_circuit_breaker_transitions_total', { service: 'essbasic', state: 'open' })).toBe(1);
+    // The refused call never reached the client, so only the two real attempts are counted.
+    expect(sample(text, 'tencent_calls_total', { action: action.name, code: 'upstream:http-status' })).toBe(2);
+    expect(log.linesWith('circuit breaker open')).toEqual([
+      expect.objectContaining({ level: 40, service: 'essbasic', state: 'open' }),
+    ]);
+  });
+});
+
+describe('BoundedLabel', () => {
+  it('keeps the first values up to its limit and reports later new ones as `other`', () => {
+    const label = new BoundedLabel(2);
+    expect(['a', 'b', 'c', 'a', 'd', 'b'].map((value) => label.of(value))).toEqual([
+      'a',
+      'b',
+      'other',
+      'a',
+      'other',
+      'b',
+    ]);
+  });
+});
