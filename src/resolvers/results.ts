@@ -11,15 +11,17 @@ import type { CallerNotAllowedResult } from './caller.js';
 export interface TencentErrorType {
   typename: string;
   description: string;
-  /** Codes matched exactly. */
+  /**
+   * The codes it stands for: exact codes, and families written `Code.*`, which match every sub-code of `Code`
+   * (`OperationDenied.*` matches `OperationDenied.NoPermission`). An exact code wins over a family, and a longer
+   * family over a shorter one, so `OperationDenied.QrInvalid` is a QR code error, not a generic denial.
+   */
   codes: readonly string[];
-  /** Codes matched by prefix (`AuthFailure.` matches every `AuthFailure.*`). */
-  prefixes?: readonly string[];
   /** Public error codes any action may answer: in every result union. */
   everyAction?: true;
 }
 
-/** Every Tencent error type, most specific first; `TencentApiError` catches the rest. */
+/** Every Tencent error type; `TencentApiError` catches what none of them covers. */
 export const TENCENT_ERROR_TYPES = [
   {
     typename: 'AutoSignAlreadyEnabledError',
@@ -33,13 +35,18 @@ export const TENCENT_ERROR_TYPES = [
   },
   {
     typename: 'OperationDeniedError',
-    description: 'Tencent denied the operation, e.g. the operator lacks permission or the whitelist feature is not enabled (`OperationDenied`).',
-    codes: ['OperationDenied'],
+    description: 'Tencent denied the operation, e.g. the operator lacks permission or the whitelist feature is not enabled (`OperationDenied`, `OperationDenied.*`).',
+    codes: ['OperationDenied', 'OperationDenied.*'],
   },
   {
     typename: 'QrCodeInvalidError',
-    description: 'The signing QR code is no longer usable: already cancelled or expired (`OperationDenied.QrInvalid`).',
+    description: 'The signing QR code is no longer usable: it was already cancelled (`OperationDenied.QrInvalid`).',
     codes: ['OperationDenied.QrInvalid'],
+  },
+  {
+    typename: 'QrCodeExpiredError',
+    description: 'The signing QR code’s validity has ended, so there is nothing left to cancel (`OperationDenied.QrHasExpire`).',
+    codes: ['OperationDenied.QrHasExpire'],
   },
   {
     typename: 'QrCodeNotFoundError',
@@ -48,8 +55,8 @@ export const TENCENT_ERROR_TYPES = [
   },
   {
     typename: 'InvalidParameterError',
-    description: 'Tencent rejected a parameter (`InvalidParameter`, `InvalidParameter.ParamError`, `InvalidParameterValue`).',
-    codes: ['InvalidParameter', 'InvalidParameter.ParamError', 'InvalidParameterValue'],
+    description: 'Tencent rejected a parameter (`InvalidParameter`, `InvalidParameter.*`, `InvalidParameterValue`, `InvalidParameterValue.*`).',
+    codes: ['InvalidParameter', 'InvalidParameter.*', 'InvalidParameterValue', 'InvalidParameterValue.*'],
     everyAction: true,
   },
   {
@@ -64,22 +71,20 @@ export const TENCENT_ERROR_TYPES = [
   },
   {
     typename: 'MissingParameterError',
-    description: 'Tencent reported a required parameter as missing (`MissingParameter`).',
-    codes: ['MissingParameter'],
+    description: 'Tencent reported a required parameter as missing (`MissingParameter`, `MissingParameter.*`).',
+    codes: ['MissingParameter', 'MissingParameter.*'],
     everyAction: true,
   },
   {
     typename: 'TencentInternalError',
     description: 'Tencent failed internally (`InternalError`, `InternalError.*`); the cancel may be retried.',
-    codes: ['InternalError'],
-    prefixes: ['InternalError.'],
+    codes: ['InternalError', 'InternalError.*'],
     everyAction: true,
   },
   {
     typename: 'AuthFailureError',
     description: 'Tencent refused this service’s own credentials or signature (`AuthFailure.*`); an operator must fix the configuration.',
-    codes: [],
-    prefixes: ['AuthFailure.'],
+    codes: ['AuthFailure.*'],
     everyAction: true,
   },
   {
@@ -133,14 +138,38 @@ export interface SuccessResult<Typename extends string> {
   requestId: string;
 }
 
-const matches = (type: TencentErrorType, code: string): boolean =>
-  type.codes.includes(code) || (type.prefixes ?? []).some((prefix) => code.startsWith(prefix));
+/** How closely `pattern` matches `code`: exact beats every family, a longer family a shorter one; 0 is no match. */
+function closeness(pattern: string, code: string): number {
+  if (pattern === code) return Number.POSITIVE_INFINITY;
+  if (!pattern.endsWith('.*')) return 0;
+  const family = pattern.slice(0, -1);
+  return code.startsWith(family) ? family.length : 0;
+}
 
-/** The Tencent error types in an action's result union: its documented codes plus the public ones. */
+/** The type among `types` that stands for `code` most specifically, if any does. */
+function typeFor<T extends TencentErrorType>(types: readonly T[], code: string): T | undefined {
+  let best: T | undefined;
+  let bestCloseness = 0;
+  for (const type of types) {
+    for (const pattern of type.codes) {
+      const score = closeness(pattern, code);
+      if (score > bestCloseness) [best, bestCloseness] = [type, score];
+    }
+  }
+  return best;
+}
+
+/**
+ * The Tencent error types in an action's result union: the type each documented code stands for, plus the public
+ * ones every action may answer.
+ */
 export function tencentErrorTypesOf(action: TencentAction): TencentErrorTypename[] {
-  return TENCENT_ERROR_TYPES.filter(
-    (type: TencentErrorType) => type.everyAction || action.errorCodes.some((code) => matches(type, code)),
-  ).map((type) => type.typename);
+  const documented = new Set<string | undefined>(
+    action.errorCodes.map((code) => typeFor(TENCENT_ERROR_TYPES, code)?.typename),
+  );
+  return TENCENT_ERROR_TYPES.filter((type: TencentErrorType) => type.everyAction || documented.has(type.typename)).map(
+    (type) => type.typename,
+  );
 }
 
 const OUTCOME_UNKNOWN =
@@ -153,8 +182,8 @@ const RATE_LIMIT_RETRY_AFTER_SECONDS = 1;
 
 /** Builds the mapping from a failed call of `action` to the member of its union that describes it. */
 export function failureMapper(action: TencentAction): (failure: TencentFailure) => ErrorResult {
-  const allowed = new Set(tencentErrorTypesOf(action));
-  const candidates = TENCENT_ERROR_TYPES.filter((t: TencentErrorType) => allowed.has(t.typename as TencentErrorTypename));
+  const inUnion = new Set<string>(tencentErrorTypesOf(action));
+  const candidates = TENCENT_ERROR_TYPES.filter((type) => inUnion.has(type.typename));
   return (failure) => {
     switch (failure.kind) {
       case 'upstream':
@@ -169,8 +198,8 @@ export function failureMapper(action: TencentAction): (failure: TencentFailure) 
         if (isRequestLimitExceeded(code)) {
           return { __typename: 'RateLimitedError', message, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS };
         }
-        const type = candidates.find((t) => matches(t, code));
-        return { __typename: type?.typename ?? 'TencentApiError', message, code, requestId };
+        // The most specific type this action's union holds; a code none covers keeps its code as TencentApiError.
+        return { __typename: typeFor(candidates, code)?.typename ?? 'TencentApiError', message, code, requestId };
       }
     }
   };

@@ -43,7 +43,7 @@ export const TencentErrorTypes = new Map(
 
 export const RateLimitedError = builder.objectRef<RateLimitedResult>('RateLimitedError').implement({
   description:
-    'Too many calls: Tencent answered `RequestLimitExceeded*` (20 calls per second per action by default). Nothing was done; retry later.',
+    'Too many calls: Tencent answered `RequestLimitExceeded*` (20 calls per second per action by default), or the layer’s own call budget could not send the call in time. Nothing was done; retry after `retryAfterSeconds`.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     retryAfterSeconds: t.exposeFloat('retryAfterSeconds', { description: 'Seconds to wait before retrying.' }),

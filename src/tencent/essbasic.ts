@@ -24,6 +24,8 @@ export const ChannelCancelMultiFlowSignQRCode = defineAction({
     'OperationDenied.Forbid',
     // Not in the page's error table, but its second example answers it for a code already invalid.
     'OperationDenied.QrInvalid',
+    // Not on this page either: the sibling action CancelMultiFlowSignQRCode documents it for an expired code.
+    'OperationDenied.QrHasExpire',
     'UnauthorizedOperation.NoPermissionFeature',
   ],
 });

@@ -77,7 +77,9 @@ export function describeQrCodeResult(result: QrCodeResult): Outcome {
     case 'ChannelCancelMultiFlowSignQRCodeSuccess':
       return success(result, 'The QR code was cancelled.');
     case 'QrCodeInvalidError':
-      return failure(result, 'This QR code can no longer be used: it was already cancelled or has expired.', tencentDetails(result));
+      return failure(result, 'This QR code can no longer be used: it was already cancelled.', tencentDetails(result));
+    case 'QrCodeExpiredError':
+      return failure(result, 'This QR code has expired, so there is nothing left to cancel.', tencentDetails(result));
     case 'QrCodeNotFoundError':
       return failure(result, 'No such QR code for this application and organisation.', tencentDetails(result));
     case 'ForbiddenError':
