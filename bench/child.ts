@@ -1,16 +1,15 @@
 /**
- * Runs one contender (or the fake upstream) in a process of its own, so each
+ * Runs the baseline, the limit or the fake upstream in a process of its own, so each
  * has its own CPU time, heap and peak RSS. Spoken to over the IPC channel:
  * see {@link ./processes.ts}.
  */
 import { readFileSync } from 'node:fs';
-import type { LayerOptions, StartContender } from './contenders/contender.js';
+import type { StartContender } from './contenders/contender.js';
 import type { ChildMessage, ParentMessage } from './processes.js';
 import { startUpstream } from './upstream.js';
 
 // Loaded on demand: each process holds only its own contender's modules (the official SDK only in the baseline's).
 const CONTENDERS: Record<string, () => Promise<StartContender>> = {
-  layer: () => import('./contenders/layer.js').then((module) => module.startLayer),
   baseline: () => import('./contenders/baseline.js').then((module) => module.startBaseline),
   raw: () => import('./contenders/raw.js').then((module) => module.startRaw),
 };
@@ -19,13 +18,13 @@ function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
-const [name = '', upstreamUrl = '', optionsJson = '{}'] = process.argv.slice(2);
+const [name = '', upstreamUrl = ''] = process.argv.slice(2);
 const start = await CONTENDERS[name]?.();
 const running =
   name === 'upstream'
     ? await startUpstream().then((upstream) => ({ ...upstream, workload: undefined }))
     : start
-      ? await start(upstreamUrl, JSON.parse(optionsJson) as LayerOptions)
+      ? await start(upstreamUrl)
       : undefined;
 if (!running) {
   send({ type: 'failed', message: `unknown contender ${name}` });
@@ -54,10 +53,8 @@ function stop(): void {
 process.once('disconnect', stop);
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'usage') {
-    if (message.collectGarbage) globalThis.gc?.();
     const cpu = process.cpuUsage();
-    const { rss, heapUsed } = process.memoryUsage();
-    send({ type: 'usage', rssBytes: rss, peakRssBytes: peakRssBytes(), cpuMicros: cpu.user + cpu.system, heapUsedBytes: heapUsed });
+    send({ type: 'usage', rssBytes: process.memoryUsage().rss, peakRssBytes: peakRssBytes(), cpuMicros: cpu.user + cpu.system });
   } else {
     stop();
   }

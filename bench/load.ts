@@ -25,7 +25,7 @@ export async function runLoad(url: string, workload: Workload, options: LoadOpti
   const result = await autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...workload.headers },
     body: workload.body,
     expectBody: workload.expectBody,
     connections: options.connections,

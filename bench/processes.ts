@@ -1,7 +1,6 @@
 /** Starts the fake upstream and each contender in a child process and talks to it. */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LayerOptions } from './contenders/contender.js';
 import type { Workload } from './workload.js';
 
 export type ChildMessage =
@@ -9,8 +8,7 @@ export type ChildMessage =
   | { type: 'failed'; message: string }
   | ({ type: 'usage' } & Usage);
 
-/** `collectGarbage`: run a full collection first (the child needs `--expose-gc`), so heap use shows what is retained. */
-export type ParentMessage = { type: 'usage'; collectGarbage?: boolean } | { type: 'stop' };
+export type ParentMessage = { type: 'usage' } | { type: 'stop' };
 
 export interface Usage {
   rssBytes: number;
@@ -18,14 +16,13 @@ export interface Usage {
   peakRssBytes: number;
   /** CPU time (user and system) the process has used since it started. */
   cpuMicros: number;
-  heapUsedBytes: number;
 }
 
 /** A child process running the fake upstream or a contender. */
 export interface ChildServer {
   name: string;
   url: string;
-  usage(collectGarbage?: boolean): Promise<Usage>;
+  usage(): Promise<Usage>;
   stop(): Promise<void>;
 }
 
@@ -58,9 +55,6 @@ function nextMessage<T extends ChildMessage['type']>(
 
 export interface SpawnOptions {
   upstreamUrl?: string;
-  layer?: LayerOptions;
-  /** Extra Node flags, e.g. `--cpu-prof`. */
-  nodeFlags?: string[];
 }
 
 /** The child's server, and the workload it reports (a contender does, the upstream does not). */
@@ -68,8 +62,8 @@ async function spawnChild(
   name: string,
   options: SpawnOptions,
 ): Promise<{ server: ChildServer; workload: Workload | undefined }> {
-  const child = fork(CHILD, [name, options.upstreamUrl ?? '', JSON.stringify(options.layer ?? {})], {
-    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+  const child = fork(CHILD, [name, options.upstreamUrl ?? ''], {
+    execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let ready: Extract<ChildMessage, { type: 'ready' }>;
@@ -83,11 +77,11 @@ async function spawnChild(
   const server: ChildServer = {
     name,
     url: ready.url,
-    async usage(collectGarbage = false) {
+    async usage() {
       const reply = nextMessage(child, 'usage');
-      child.send({ type: 'usage', collectGarbage } satisfies ParentMessage);
-      const { rssBytes, peakRssBytes, cpuMicros, heapUsedBytes } = await reply;
-      return { rssBytes, peakRssBytes, cpuMicros, heapUsedBytes };
+      child.send({ type: 'usage' } satisfies ParentMessage);
+      const { rssBytes, peakRssBytes, cpuMicros } = await reply;
+      return { rssBytes, peakRssBytes, cpuMicros };
     },
     async stop() {
       child.send({ type: 'stop' } satisfies ParentMessage);

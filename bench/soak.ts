@@ -2,13 +2,12 @@
  * `npm run bench -- --soak`: the layer at a fixed rate for a while (60 s by
  * default) with its limiter, idempotency records and logs on, sampling its
  * RSS each second; after the warm-up, RSS must stay within a small bound.
- * Every fifth sample follows a full garbage collection, so the heap figure
- * shows what is retained rather than how lazily V8 collects.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { runLoad } from './load.js';
-import { type BenchProcess, spawnContender, spawnUpstream } from './processes.js';
+import { spawnLayer } from './layer-process.js';
+import { type BenchProcess, spawnUpstream } from './processes.js';
 import { median } from './report.js';
 
 export interface SoakOptions {
@@ -28,17 +27,18 @@ const RECORD_TTL_SECONDS = 10;
 interface Sample {
   second: number;
   rssMegabytes: number;
-  /** Present on the samples taken after a full collection. */
-  retainedHeapMegabytes?: number;
 }
-
-const GC_EVERY_SECONDS = 5;
 
 const megabytes = (bytes: number) => bytes / 1024 / 1024;
 
 /** Whether the layer answers a repeated `Idempotency-Key` from its records (it does once idempotency is wired in). */
 async function idempotencyIsOn(layer: BenchProcess): Promise<boolean> {
-  const headers = { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': randomUUID() };
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    ...layer.workload.headers,
+    'idempotency-key': randomUUID(),
+  };
   const send = () => fetch(layer.url, { method: 'POST', headers, body: layer.workload.body }).then((r) => r.json());
   await send();
   const second = (await send()) as { extensions?: { idempotentReplay?: boolean } };
@@ -51,13 +51,7 @@ async function sampleEverySecond(layer: BenchProcess, samples: Sample[], until: 
   void until.finally(() => (done = true));
   while (!done) {
     const second = Math.round((Date.now() - started) / 1000);
-    const collected = second % GC_EVERY_SECONDS === 0;
-    const { rssBytes, heapUsedBytes } = await layer.usage(collected);
-    samples.push({
-      second,
-      rssMegabytes: megabytes(rssBytes),
-      ...(collected ? { retainedHeapMegabytes: megabytes(heapUsedBytes) } : {}),
-    });
+    samples.push({ second, rssMegabytes: megabytes((await layer.usage()).rssBytes) });
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
@@ -65,15 +59,9 @@ async function sampleEverySecond(layer: BenchProcess, samples: Sample[], until: 
 export async function runSoak(options: SoakOptions): Promise<boolean> {
   const warmupSeconds = Math.min(20, Math.round(options.durationSeconds / 4));
   const upstream = await spawnUpstream();
-  const layer = await spawnContender('layer', {
-    upstreamUrl: upstream.url,
-    layer: {
-      env: {
-        TENCENT_RATE_LIMIT_PER_SECOND: String(options.rateLimit),
-        IDEMPOTENCY_TTL_SECONDS: String(RECORD_TTL_SECONDS),
-      },
-    },
-    nodeFlags: ['--expose-gc'],
+  const layer = await spawnLayer(upstream.url, {
+    TENCENT_RATE_LIMIT_PER_SECOND: String(options.rateLimit),
+    IDEMPOTENCY_TTL_SECONDS: String(RECORD_TTL_SECONDS),
   });
   try {
     // A soak that did not exercise the idempotency store would not measure what it says.
@@ -95,27 +83,21 @@ export async function runSoak(options: SoakOptions): Promise<boolean> {
     const afterWarmup = samples.filter((s) => s.second >= warmupSeconds);
     const growthOf = (values: number[]) => median(values.slice(-5)) - median(values.slice(0, 5));
     const rssGrowth = growthOf(afterWarmup.map((s) => s.rssMegabytes));
-    const retained = afterWarmup.flatMap((s) =>
-      s.retainedHeapMegabytes === undefined ? [] : [s.retainedHeapMegabytes],
-    );
-    const heapGrowth = retained.length > 1 ? retained.at(-1)! - retained[0]! : 0;
     const flat = rssGrowth <= options.boundMegabytes && result.failures === 0;
 
-    for (const sample of samples.filter((s) => s.retainedHeapMegabytes !== undefined)) {
-      console.log(
-        `  ${String(sample.second).padStart(4)} s  RSS ${sample.rssMegabytes.toFixed(1)} MB  heap retained ${sample.retainedHeapMegabytes!.toFixed(1)} MB`,
-      );
+    for (const sample of samples.filter((s) => s.second % 5 === 0)) {
+      console.log(`  ${String(sample.second).padStart(4)} s  RSS ${sample.rssMegabytes.toFixed(1)} MB`);
     }
     console.log(
       `${result.requests} requests (${result.requestsPerSecond.toFixed(0)}/s, p99 ${result.p99Ms} ms, ${result.failures} failed).`,
     );
     console.log(
-      `Past the warm-up: RSS grew ${rssGrowth.toFixed(1)} MB (bound ${options.boundMegabytes} MB), retained heap ${heapGrowth.toFixed(1)} MB: ${flat ? 'flat' : 'NOT flat'}`,
+      `Past the warm-up: RSS grew ${rssGrowth.toFixed(1)} MB (bound ${options.boundMegabytes} MB): ${flat ? 'flat' : 'NOT flat'}`,
     );
     if (options.json) {
       writeFileSync(
         options.json,
-        `${JSON.stringify({ options, idempotency, warmupSeconds, samples, result, rssGrowth, heapGrowth, flat }, null, 2)}\n`,
+        `${JSON.stringify({ options, idempotency, warmupSeconds, samples, result, rssGrowth, flat }, null, 2)}\n`,
       );
       console.log(`Written to ${options.json}`);
     }

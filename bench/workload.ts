@@ -36,6 +36,8 @@ export function wireRequest(input: BenchInput) {
 export interface Workload {
   body: string;
   expectBody: string;
+  /** Headers every request carries (the layer's caller credential). */
+  headers?: Record<string, string>;
 }
 
 /** The layer's operation; the raw contender is sent the same body. */

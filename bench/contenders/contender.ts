@@ -7,9 +7,4 @@ export interface RunningContender {
   close(): Promise<void>;
 }
 
-/** How the layer runs: the benchmark's defaults, or the soak's limiter and idempotency settings. */
-export interface LayerOptions {
-  env?: NodeJS.ProcessEnv;
-}
-
-export type StartContender = (upstreamUrl: string, options: LayerOptions) => Promise<RunningContender>;
+export type StartContender = (upstreamUrl: string) => Promise<RunningContender>;

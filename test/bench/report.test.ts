@@ -1,7 +1,7 @@
 /** The benchmark's arithmetic: medians, ratios and the target verdict. */
 import { describe, expect, it } from 'vitest';
 import type { Measurement } from '../../bench/measure.js';
-import { figuresOf, formatTable, median, meetsTarget, ratios } from '../../bench/report.js';
+import { figuresOf, formatTable, formatVerdicts, median, ratios, verdicts } from '../../bench/report.js';
 
 const round = (requestsPerSecond: number, p99Ms: number): Measurement => ({
   requestsPerSecond,
@@ -27,9 +27,29 @@ describe('benchmark report', () => {
     expect(r.requestsPerSecond).toBe(2.5);
     expect(r.p99).toBe(0.5);
     expect(r.peakRss).toBe(0.5);
-    expect(meetsTarget(r)).toBe(true);
-    expect(meetsTarget({ ...r, requestsPerSecond: 2.49 })).toBe(false);
-    expect(meetsTarget({ ...r, p99: 0.51 })).toBe(false);
+  });
+
+  it('holds each felt figure to its target, on both sides of the bound', () => {
+    const mb = 1024 * 1024;
+    const felt = {
+      throughputOverBaseline: 1.5,
+      addedP50Ms: 1,
+      addedP99Ms: 5,
+      startToReadyMs: 1000,
+      idleRssBytes: 100 * mb,
+      peakRssBytes: 200 * mb,
+    };
+    expect(verdicts(felt).every((v) => v.met)).toBe(true);
+    const worse = {
+      throughputOverBaseline: 1.49,
+      addedP50Ms: 1.01,
+      addedP99Ms: 5.01,
+      startToReadyMs: 1001,
+      idleRssBytes: 101 * mb,
+      peakRssBytes: 201 * mb,
+    };
+    expect(verdicts(worse).map((v) => v.met)).toEqual([false, false, false, false, false, false]);
+    expect(formatVerdicts(verdicts(worse))).toMatch(/^start to ready\s+1001 ms\s+≤ 1000 ms\s+NOT met$/m);
   });
 
   it('prints one row per contender and per comparison', () => {
