@@ -19,14 +19,16 @@ export const secretIdNotFound = (): ApiError =>
   error(
     'AuthFailure.SecretIdNotFound',
     '密钥不存在。请在控制台检查密钥是否已被删除或者禁用，如状态正常，请检查密钥是否填写正确，注意前后不得有空格。',
-    'Key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key is correctly entered. Note that whitespaces should not exist before or after the key.',
+    'Key does not exist. Check if the key has been deleted or disabled in the console, and if not, check if the key ' +
+      'is correctly entered. Note that whitespaces should not exist before or after the key.',
   );
 
 export const signatureExpire = (): ApiError =>
   error(
     'AuthFailure.SignatureExpire',
     '签名过期。Timestamp 和服务器时间相差不得超过五分钟，请检查本地时间是否和标准时间同步。',
-    'Signature expired. Timestamp and server time cannot differ by more than five minutes. Please ensure your current local time matches the standard time.',
+    'Signature expired. Timestamp and server time cannot differ by more than five minutes. ' +
+      'Please ensure your current local time matches the standard time.',
   );
 
 export const signatureFailure = (): ApiError =>
@@ -95,7 +97,8 @@ export const unsupportedContentType = (got: string): ApiError =>
   error(
     'InvalidParameter',
     `参数错误：不支持的 Content-Type \`${got}\`。本接口以 POST application/json（签名方法 v3）调用，不支持 multipart/form-data。`,
-    `Invalid parameter: Content-Type \`${got}\` is not supported. Call this API by POST with application/json (signature v3); it is not a multipart/form-data API.`,
+    `Invalid parameter: Content-Type \`${got}\` is not supported. Call this API by POST with application/json ` +
+      '(signature v3); it is not a multipart/form-data API.',
   );
 
 export const unsupportedLanguage = (got: string): ApiError =>

@@ -32,7 +32,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Start with the demo records of sandbox mode. */
   seed?: boolean;
-  /** Calls per action admitted in any 1,000 ms before `RequestLimitExceeded` (Tencent's default: 20); 0 turns it off. */
+  /** Calls per action admitted in any 1,000 ms before `RequestLimitExceeded` (Tencent's default, 20); 0: no limit. */
   rateLimitPerSecond?: number;
   /** The emulator's clock (ms): signatures' skew, the rate limit, QR codes' expiry, the Date header. */
   now?: () => number;

@@ -27,9 +27,12 @@ export interface ArrivedRequest {
   service: string;
 }
 
-// Algorithm + ' ' + 'Credential=' + SecretId + '/' + CredentialScope + ', ' + 'SignedHeaders=' + … + ', ' + 'Signature=' + …
-const AUTHORIZATION =
-  /^TC3-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]+)\/tc3_request, SignedHeaders=([^\s,]+), Signature=([0-9a-f]{64})$/;
+// "Algorithm + ' ' + 'Credential=' + SecretId + '/' + CredentialScope + ', ' + 'SignedHeaders=' + SignedHeaders + ', '
+// + 'Signature=' + Signature", exactly.
+const AUTHORIZATION = new RegExp(
+  '^TC3-HMAC-SHA256 Credential=([^/\\s,]+)/(\\d{4}-\\d{2}-\\d{2})/([a-z0-9-]+)/tc3_request, ' +
+    'SignedHeaders=([^\\s,]+), Signature=([0-9a-f]{64})$',
+);
 const HEADER_NAME = /^[a-z0-9-]+$/;
 const TIMESTAMP = /^\d{1,12}$/;
 /** The Go and Python SDKs' unsignedPayload option: the body is left out and this literal hashed instead. */
@@ -56,8 +59,9 @@ export class SignatureVerifier {
     const authorization = header(req.headers, 'authorization');
     if (authorization === undefined) return errors.invalidAuthorization('Authorization header is missing.');
     const match = AUTHORIZATION.exec(authorization);
-    if (!match)
+    if (!match) {
       return errors.invalidAuthorization('Expected TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=….');
+    }
     const [, secretId, date, service, signedList, signature] = match as unknown as [string, ...string[]];
     const signedHeaders = signedList!.split(';');
     if (!this.wellFormed(signedHeaders)) {
@@ -91,7 +95,8 @@ export class SignatureVerifier {
       const canonicalHeaders = signedHeaders.map((name, i) => `${name}:${canonicalValues[i]}\n`).join('');
       // POST: CanonicalURI is "/" and CanonicalQueryString "" whatever the URL.
       const canonicalRequest = `POST\n/\n\n${canonicalHeaders}\n${signedList}\n${payloadHash}`;
-      const stringToSign = `TC3-HMAC-SHA256\n${timestamp}\n${date}/${service}/tc3_request\n${sha256Hex(canonicalRequest)}`;
+      const credentialScope = `${date}/${service}/tc3_request`;
+      const stringToSign = `TC3-HMAC-SHA256\n${timestamp}\n${credentialScope}\n${sha256Hex(canonicalRequest)}`;
       const actual = createHmac('sha256', this.signingKey(date!, service!)).update(stringToSign).digest();
       return timingSafeEqual(actual, expected);
     };
@@ -99,10 +104,10 @@ export class SignatureVerifier {
     // The official Node SDK signs the host name without the port while its Host header carries one; on
     // Tencent's endpoints (default ports) the two are the same, so such a request must be accepted here too.
     const hostIndex = signedHeaders.indexOf('host');
-    const withoutPort = values[hostIndex]!.replace(/:\d+$/, '');
-    if (withoutPort !== values[hostIndex] && matches(values.map((value, i) => (i === hostIndex ? withoutPort : value))))
-      return undefined;
-    return errors.signatureFailure();
+    const host = values[hostIndex]!;
+    const hostname = host.replace(/:\d+$/, '');
+    const portless = values.map((value, i) => (i === hostIndex ? hostname : value));
+    return hostname !== host && matches(portless) ? undefined : errors.signatureFailure();
   }
 
   private wellFormed(names: readonly string[]): boolean {

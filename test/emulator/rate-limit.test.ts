@@ -17,7 +17,7 @@ const admitted = (limit: SlidingWindowLimit, calls: number, action = 'A') =>
   Array.from({ length: calls }, () => limit.admit(action)).filter(Boolean).length;
 
 describe('SlidingWindowLimit', () => {
-  it('refuses 20 calls just after a second turns when 20 came just before it (a whole-second counter took all 40)', () => {
+  it('refuses 20 calls just after a second turns after 20 just before it (a whole-second counter took all 40)', () => {
     const { clock, limit } = limitAt(999);
     expect(admitted(limit, 20)).toBe(20);
     clock.now = 1_001;
@@ -61,7 +61,7 @@ describe('SlidingWindowLimit', () => {
 });
 
 describe('the emulator’s limit over HTTP, on its injected clock', () => {
-  it('answers RequestLimitExceeded to the 21st call in 1,000 ms, straddling a second, and admits it later', async () => {
+  it('answers RequestLimitExceeded to the 21st call in 1,000 ms across a second, and admits it later', async () => {
     let now = Date.parse('2024-03-12T00:00:00.990Z');
     const emulator = await startEmulator({ credentials: TEST_CREDENTIALS, rateLimitPerSecond: 20, now: () => now });
     const owner = { appId: DEMO.appId, proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId };

@@ -79,7 +79,7 @@ describe('requests signed by the documentation’s rules are accepted', () => {
 });
 
 describe('requests Tencent would refuse are refused', () => {
-  it('the action value signed in its case, not lower-cased (the client’s old canonical form): SignatureFailure', async () => {
+  it('the action signed in its own case, as the client once did, not lower-cased: SignatureFailure', async () => {
     expect(await code(cancel({ keepValueCase: true }))).toBe('AuthFailure.SignatureFailure');
     // content-type and host are lower case already, so without x-tc-action the two forms agree.
     expect(await code(cancel({ keepValueCase: true, sign: ['content-type', 'host'] }))).toBeUndefined();
@@ -156,7 +156,8 @@ describe('requests Tencent would refuse are refused', () => {
       const QrCodeId = timed.state.createQrCode(owner, 7).id;
       const request = { ...cancel(), body: JSON.stringify({ QrCodeId, Agent: agent }), timestamp };
       now += 300_000;
-      expect((await docPost(timed.url, request)).Response.Error?.Code).toBeUndefined(); // exactly five minutes: accepted
+      // Exactly five minutes: still accepted.
+      expect((await docPost(timed.url, request)).Response.Error?.Code).toBeUndefined();
       now += 1_000;
       expect((await docPost(timed.url, request)).Response.Error?.Code).toBe('AuthFailure.SignatureExpire');
     } finally {
