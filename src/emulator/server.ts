@@ -1,34 +1,40 @@
 /**
- * The e-sign emulator: a real HTTP server speaking Tencent's API 3.0 wire
- * format for the ess and essbasic actions this project uses. It verifies
- * every TC3 signature, validates parameters against the same action
- * descriptions the client uses, keeps state, and takes scripted faults
- * through a small control API under `/_emulator/`.
+ * The e-sign emulator: a real HTTP server that plays Tencent for the ess and essbasic actions this
+ * project uses. It checks requests as Tencent documents (gateway.ts: method, size, action, version,
+ * content type, language; signature.ts: TC3 signature; parameters.ts: input parameters), limits
+ * calls per action, keeps state, answers in zh-CN or en-US, and takes scripted faults through a
+ * small control API under `/_emulator/`. docs/emulator.md says where it had to guess.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
-import type { Credentials } from '../tencent/credentials.js';
-import { type ActionContext, EMULATED_ACTIONS } from './actions.js';
-import { SignatureVerifier } from './auth.js';
+import type { ActionContext } from './actions.js';
+import * as errors from './errors.js';
 import { type Fault, FaultPlan, FaultSpec } from './faults.js';
-import { type ActionResult, envelope, failure } from './replies.js';
-import { PerSecondLimit } from './rate-limit.js';
+import { admit, MAX_REQUEST_BYTES } from './gateway.js';
+import { SlidingWindowLimit } from './rate-limit.js';
+import { type ActionResult, envelope, failure, type Language, say } from './replies.js';
 import { seedDemo } from './seed.js';
+import { type EmulatorCredentials, SignatureVerifier } from './signature.js';
 import { EsignState } from './state.js';
 
-export const DEFAULT_EMULATOR_CREDENTIALS: Credentials = { secretId: 'AKIDEMULATOR', secretKey: 'emulator-secret' };
+export type { EmulatorCredentials } from './signature.js';
+
+export const DEFAULT_EMULATOR_CREDENTIALS: EmulatorCredentials = {
+  secretId: 'AKIDEMULATOR',
+  secretKey: 'emulator-secret',
+};
 
 export interface EmulatorOptions {
-  credentials?: Credentials;
+  credentials?: EmulatorCredentials;
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Start with the demo records of sandbox mode. */
   seed?: boolean;
-  /** Calls per second per action before `RequestLimitExceeded` (Tencent's default: 20); 0 turns it off. */
+  /** Calls per action admitted in any 1,000 ms before `RequestLimitExceeded` (Tencent's default, 20); 0: no limit. */
   rateLimitPerSecond?: number;
+  /** The emulator's clock (ms): signatures' skew, the rate limit, QR codes' expiry, the Date header. */
   now?: () => number;
 }
 
@@ -48,32 +54,18 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_CONTROL_BYTES = 1024 * 1024;
 const MAX_CALL_RECORDS = 10_000;
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** Reads the body to its end, keeping it only up to `limit` bytes, so a refusal can still be answered. */
+async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; size: number }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
-}
-
-/** Maps a zod failure on the request parameters to Tencent's parameter error codes. */
-function parameterError(error: z.ZodError, params: unknown): ActionResult {
-  const issue = error.issues[0]!;
-  const name = issue.path.join('.');
-  const value = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], params);
-  if (value === undefined) {
-    return failure('MissingParameter', `The request is missing a required parameter \`${name}\`.`);
-  }
-  if (issue.code === 'invalid_value' || issue.code === 'too_small') {
-    return failure('InvalidParameterValue', `The value of parameter \`${name}\` is invalid.`);
-  }
-  return failure('InvalidParameter', `The parameter \`${name}\` is invalid: ${issue.message}`);
+  return { body: size <= limit ? Buffer.concat(chunks) : Buffer.alloc(0), size };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -82,9 +74,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = new EsignState(now);
   if (options.seed) seedDemo(state);
   const faults = new FaultPlan();
-  const limit = new PerSecondLimit(options.rateLimitPerSecond ?? 20, now);
+  const limit = new SlidingWindowLimit(options.rateLimitPerSecond ?? 20, now);
   const calls: CallRecord[] = [];
-  const ctx: ActionContext = { state, baseUrl: '' };
+  const ctx: ActionContext = { state, baseUrl: '', now };
 
   // The Date header follows the emulator's clock, so clients can measure their offset from it.
   function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
@@ -101,13 +93,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     calls.push({ action, code, at: now() });
   }
 
-  function answer(res: ServerResponse, action: string, result: ActionResult): void {
-    record(action, result.ok ? null : result.error.code);
-    send(res, 200, JSON.stringify(envelope(result)));
+  /** Answers a Tencent reply; recorded as a call when the request named an action. */
+  function answer(res: ServerResponse, action: string | undefined, result: ActionResult, language: Language): void {
+    if (action !== undefined) record(action, result.ok ? null : result.error.code);
+    send(res, 200, JSON.stringify(envelope(result, language)));
   }
 
   /** Applies a fault; returns true when it answered (or dropped) the request itself. */
-  async function applyFault(fault: Fault, res: ServerResponse, action: string): Promise<boolean> {
+  async function applyFault(fault: Fault, res: ServerResponse, action: string, language: Language): Promise<boolean> {
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.drop) {
       record(action, 'fault');
@@ -125,46 +118,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return true;
     }
     if (fault.code) {
-      answer(res, action, failure(fault.code, fault.message ?? `Scripted ${fault.code}`));
+      const message = fault.message ?? `Scripted ${fault.code}`;
+      answer(res, action, failure({ code: fault.code, message: say(message, message) }), language);
       return true;
     }
     return false;
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
-    const actionName = req.headers['x-tc-action'];
-    if (typeof actionName !== 'string' || actionName === '') {
-      return send(res, 200, JSON.stringify(envelope(failure('MissingParameter', 'The X-TC-Action header is missing.'))));
-    }
-    const action = EMULATED_ACTIONS.get(actionName);
-    if (!action) return answer(res, actionName, failure('InvalidAction', `The action \`${actionName}\` does not exist.`));
-    if (req.headers['x-tc-version'] !== action.version) {
-      return answer(res, actionName, failure('NoSuchVersion', `${actionName} is served in version ${action.version}.`));
-    }
-    const authError = verifier.verify({
-      headers: req.headers,
-      path: url.pathname,
-      query: url.search.slice(1),
-      body,
-      service: action.spec.service,
-    });
-    if (authError) return answer(res, actionName, { ok: false, error: authError });
-    if (!limit.admit(actionName)) {
-      return answer(res, actionName, failure('RequestLimitExceeded', '请求的次数超过了频率限制。'));
-    }
+  async function handleApi(req: IncomingMessage, res: ServerResponse, body: Buffer, size: number): Promise<void> {
+    const gate = admit({ method: req.method ?? '', headers: req.headers, size });
+    if (!gate.ok) return answer(res, gate.actionName, failure(gate.error), gate.language);
+    const { action, language } = gate;
+    const authError = verifier.verify({ headers: req.headers, body, service: action.service });
+    if (authError) return answer(res, action.name, failure(authError), language);
+    if (!limit.admit(action.name)) return answer(res, action.name, failure(errors.requestLimitExceeded()), language);
 
-    const fault = faults.take(actionName);
-    if (fault && (await applyFault(fault, res, actionName))) return;
+    const fault = faults.take(action.name);
+    if (fault && (await applyFault(fault, res, action.name, language))) return;
 
     let params: unknown;
     try {
       params = JSON.parse(body.toString('utf8'));
     } catch {
-      return answer(res, actionName, failure('InvalidParameter', 'The request body is not valid JSON.'));
+      return answer(res, action.name, failure(errors.invalidParameter('body', 'a JSON object')), language);
     }
-    const parsed = action.spec.request.safeParse(params);
-    if (!parsed.success) return answer(res, actionName, parameterError(parsed.error, params));
-    answer(res, actionName, action.handle(parsed.data, ctx));
+    answer(res, action.name, action.run(params, ctx), language);
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
@@ -191,19 +169,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (link) {
       return state.completeAutoSignLink(link[1]!)
         ? send(res, 200, 'Auto-sign is now enabled for this person (e-sign emulator).\n', 'text/plain; charset=utf-8')
-        : send(res, 404, 'This enablement link is not valid (cancelled, used or unknown).\n', 'text/plain; charset=utf-8');
+        : send(
+            res,
+            404,
+            'This enablement link is not valid (cancelled, used or unknown).\n',
+            'text/plain; charset=utf-8',
+          );
     }
     send(res, 404, '{"error":"no such emulator route"}');
   }
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
+    const control = url.pathname.startsWith('/_emulator/');
     void (async () => {
-      const body = await readBody(req);
-      if (!body) return send(res, 413, '{"error":"request body too large"}');
-      if (url.pathname.startsWith('/_emulator/')) return handleControl(req, res, url, body);
-      if (req.method === 'POST') return handleApi(req, res, url, body);
-      send(res, 200, 'Tencent e-sign emulator (ess 2020-11-11, essbasic 2021-05-26). POST signed API calls here.\n', 'text/plain');
+      const { body, size } = await readBody(req, control ? MAX_CONTROL_BYTES : MAX_REQUEST_BYTES);
+      if (control) {
+        return size > MAX_CONTROL_BYTES
+          ? send(res, 413, '{"error":"request body too large"}')
+          : handleControl(req, res, url, body);
+      }
+      if (req.method === 'GET' && req.headers['x-tc-action'] === undefined) {
+        const banner = 'Tencent e-sign emulator (ess 2020-11-11, essbasic 2021-05-26). POST signed API calls here.\n';
+        return send(res, 200, banner, 'text/plain');
+      }
+      return handleApi(req, res, body, size);
     })().catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, JSON.stringify({ error: String(error) }));
     });

@@ -80,19 +80,32 @@ export class EsignState {
     this.autoSign.set(personId(person), { status: 'enabled', token: '' });
   }
 
-  createQrCode(owner: QrCodeOwner, effectiveDays: number, qrCodeId = tencentStyleId()): { id: string; expiresAt: number } {
-    const expiresAt = this.now() + effectiveDays * 86_400_000;
+  createQrCode(
+    owner: QrCodeOwner,
+    effectiveDays: number,
+    qrCodeId = tencentStyleId(),
+  ): { id: string; expiresAt: number } {
+    return this.createQrCodeExpiringAt(owner, this.now() + effectiveDays * 86_400_000, qrCodeId);
+  }
+
+  createQrCodeExpiringAt(
+    owner: QrCodeOwner,
+    expiresAt: number,
+    qrCodeId = tencentStyleId(),
+  ): { id: string; expiresAt: number } {
     this.qrCodes.set(qrCodeId, { ...owner, cancelled: false, expiresAt });
     return { id: qrCodeId, expiresAt };
   }
 
-  cancelQrCode(qrCodeId: string, owner: QrCodeOwner): 'cancelled' | 'invalid' | 'not-found' {
+  /** `invalid`: cancelled before; `expired`: its validity ended (a cancelled code stays `invalid`). */
+  cancelQrCode(qrCodeId: string, owner: QrCodeOwner): 'cancelled' | 'invalid' | 'expired' | 'not-found' {
     const record = this.qrCodes.get(qrCodeId);
     // Another organisation's code is reported exactly like a missing one, so ids cannot be probed.
     if (!record || record.appId !== owner.appId || record.proxyOrganizationOpenId !== owner.proxyOrganizationOpenId) {
       return 'not-found';
     }
-    if (record.cancelled || record.expiresAt <= this.now()) return 'invalid';
+    if (record.cancelled) return 'invalid';
+    if (record.expiresAt <= this.now()) return 'expired';
     record.cancelled = true;
     return 'cancelled';
   }

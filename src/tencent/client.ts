@@ -170,6 +170,9 @@ export class TencentClient implements TencentCaller {
     const { service, name } = action;
     const target = this.targets[service];
     const timestamp = Math.floor((this.now() + this.clockOffsetMs) / 1000);
+    // Signed as in the documentation's example, not only `content-type;host` as the official SDKs sign:
+    // without the action in the signature, a captured CancelUserAutoSignEnableUrl could be replayed
+    // within its five minutes as DisableUserAutoSign, which takes the same parameters.
     const signed = { 'content-type': 'application/json', host: target.host, 'x-tc-action': name };
     const headers: Record<string, string> = {
       ...signed,

@@ -1,18 +1,18 @@
 /**
- * TC3-HMAC-SHA256, Tencent Cloud API 3.0 request signing.
- * Shared by the client (to sign) and the emulator (to verify), so both sides
- * agree on one implementation of the canonical request.
+ * TC3-HMAC-SHA256 (Tencent Cloud API 3.0 signature v3) as the client signs its requests, following
+ * Tencent's "签名方法 v3" page (https://cloud.tencent.com/document/api/213/30654). The emulator does
+ * not use this module: it verifies with its own reading of the same page, so a mistake here shows.
  */
 import { createHash, createHmac } from 'node:crypto';
 
 export const TC3_ALGORITHM = 'TC3-HMAC-SHA256';
 
-/** What the canonical request is built from; header names are matched case-insensitively. */
+/** What the canonical request is built from. */
 export interface CanonicalRequest {
   method: string;
   path: string;
   query: string;
-  /** Only the headers that are signed: name → value. */
+  /** Only the headers that are signed: name → value, exactly as sent (names in any case). */
   headers: Readonly<Record<string, string>>;
   payload: string | Uint8Array;
 }
@@ -37,10 +37,14 @@ export function utcDate(timestamp: number): string {
   return new Date(timestamp * 1000).toISOString().slice(0, 10);
 }
 
-/** Returns the canonical request text and the `SignedHeaders` list. */
+/**
+ * Returns the canonical request text and the `SignedHeaders` list. "头部 key 和 value 统一转成小写，并去掉首尾空格"
+ * (header names and values lower-cased and trimmed), sorted by name in ASCII order: the documentation's
+ * example signs `x-tc-action:describeinstances` for `X-TC-Action: DescribeInstances`.
+ */
 export function canonicalRequest(req: CanonicalRequest): { text: string; signedHeaders: string } {
   const headers = Object.entries(req.headers)
-    .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
+    .map(([name, value]) => [name.toLowerCase(), value.trim().toLowerCase()] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const canonicalHeaders = headers.map(([name, value]) => `${name}:${value}\n`).join('');
   const signedHeaders = headers.map(([name]) => name).join(';');
@@ -92,30 +96,4 @@ export class Tc3Signer {
     const credential = `${scope.secretId}/${utcDate(scope.timestamp)}/${scope.service}/tc3_request`;
     return `${TC3_ALGORITHM} Credential=${credential}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   }
-}
-
-export interface ParsedAuthorization {
-  secretId: string;
-  date: string;
-  service: string;
-  signedHeaders: string[];
-  signature: string;
-}
-
-const AUTHORIZATION_PATTERN =
-  /^TC3-HMAC-SHA256 Credential=([^/\s]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s]+)\/tc3_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
-
-/** Parses an `Authorization` header written by {@link Tc3Signer.authorization} or Tencent's SDKs. */
-export function parseAuthorization(header: string): ParsedAuthorization | undefined {
-  const match = AUTHORIZATION_PATTERN.exec(header.trim());
-  if (!match) return undefined;
-  const [, secretId, date, service, signedHeaders, signature] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  return { secretId, date, service, signedHeaders: signedHeaders.split(';'), signature };
 }
