@@ -20,6 +20,7 @@ import { createOutcomeLog } from '../plugins/outcomes.js';
 import { useBodyLimit } from '../plugins/protection/body-limit.js';
 import { useEchoFreeErrors } from '../plugins/protection/echo-free-errors.js';
 import { useDocumentLimits } from '../plugins/protection/limits.js';
+import { useRequestParseErrors } from '../plugins/protection/request-parse.js';
 import { useTrustedDocuments } from '../plugins/protection/trusted-documents.js';
 import { type Readiness, useReadiness } from '../plugins/readiness.js';
 import type { TencentCaller } from '../resolvers/context.js';
@@ -91,9 +92,11 @@ export function createApp(options: AppOptions): YogaApp {
       useReadiness(options.readiness),
       useMetricsEndpoint(metrics.registry),
       useBodyLimit(protection.maxBodyBytes),
-      useEchoFreeErrors(),
+      useRequestParseErrors(),
+      // Suggestions ("Did you mean …?") would reveal the schema that disabled introspection hides.
+      useEchoFreeErrors({ hideSuggestions: !protection.introspection }),
       ...(protection.trustedDocuments ? [useTrustedDocuments(protection.trustedDocuments)] : []),
-      useDocumentLimits(protection.limits, { hideSuggestions: !protection.introspection }),
+      useDocumentLimits(protection.limits),
       // biome-ignore lint/complexity/noBannedTypes: yoga's own `Plugin` has the context `{}`, which this must match.
       ...(protection.introspection ? [] : [useDisableIntrospection<{}>()]),
       ...(auth ? [useCallerAuthentication(auth, callerAuthenticator(auth, yogaLogger))] : []),
