@@ -8,7 +8,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config/index.js';
-import { callerAuthenticator, useCallerAuthentication } from '../plugins/auth/plugin.js';
+import { useCallerAuthentication } from '../plugins/auth/plugin.js';
 import { corsPolicy } from '../plugins/browser/cors.js';
 import { cachedGraphiQLRenderer, type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
 import { useSecurityHeaders } from '../plugins/browser/security-headers.js';
@@ -99,7 +99,7 @@ export function createApp(options: AppOptions): YogaApp {
       useDocumentLimits(protection.limits),
       // biome-ignore lint/complexity/noBannedTypes: yoga's own `Plugin` has the context `{}`, which this must match.
       ...(protection.introspection ? [] : [useDisableIntrospection<{}>()]),
-      ...(auth ? [useCallerAuthentication(auth, callerAuthenticator(auth, yogaLogger))] : []),
+      ...(auth ? [useCallerAuthentication(auth, { logger: yogaLogger, onRefused: metrics.authRefused })] : []),
       // Refuses the requests a browser sends cross-site without a preflight (GET, forms, text/plain).
       useCSRFPrevention(),
       useOperations({ logger, metrics, outcomes }),

@@ -48,6 +48,7 @@ export class Metrics {
   private readonly tencentSeconds: Histogram<'service' | 'action'>;
   private readonly limiterWaitSeconds: Histogram<'action'>;
   private readonly breakerTransitions: Counter<'service' | 'state'>;
+  private readonly authRefusals: Counter<'reason'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -88,6 +89,12 @@ export class Metrics {
       name: 'tencent_circuit_breaker_transitions_total',
       help: 'Circuit breaker state changes by service and the state entered',
       labelNames: ['service', 'state'],
+      registers,
+    });
+    this.authRefusals = new Counter({
+      name: 'graphql_auth_refusals_total',
+      help: 'Requests refused by caller authentication, by reason (`missing`, `ambiguous`, `invalid`, `expired`, `unavailable`)',
+      labelNames: ['reason'],
       registers,
     });
     const metrics = this;
@@ -143,4 +150,8 @@ export class Metrics {
   breakerChanged(service: Service, state: BreakerState): void {
     this.breakerTransitions.inc({ service, state });
   }
+
+  readonly authRefused = (reason: string): void => {
+    this.authRefusals.inc({ reason });
+  };
 }

@@ -160,6 +160,19 @@ describe('a production service refuses unauthenticated callers with HTTP 401', (
     await expectUnauthenticated(bearer(await jwks.sign(claims, { expiresIn: null })), /not accepted/);
   });
 
+  it('with a token without a subject, or whose subject is not a non-blank string', async () => {
+    await expectUnauthenticated(bearer(await jwks.sign(claims, { subject: null })), /not accepted/);
+    await expectUnauthenticated(bearer(await jwks.sign({ ...claims, sub: { a: 1 } }, { subject: null })), /not accepted/);
+    await expectUnauthenticated(bearer(await jwks.sign({ ...claims, sub: 42 }, { subject: null })), /not accepted/);
+    await expectUnauthenticated(bearer(await jwks.sign(claims, { subject: '  ' })), /not accepted/);
+  });
+
+  it('with a token not valid yet, or issued in the future, beyond the clock tolerance', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expectUnauthenticated(bearer(await jwks.sign({ ...claims, nbf: now + 600 })), /not accepted/);
+    await expectUnauthenticated(bearer(await jwks.sign(claims, { issuedIn: 600 })), /not accepted/);
+  });
+
   it('with a mapped claim that is not a string', async () => {
     await expectUnauthenticated(bearer(await jwks.sign({ ...claims, ess_operator_user_id: 42 })), /not accepted/);
   });
