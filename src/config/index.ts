@@ -85,6 +85,8 @@ export interface Config {
   /** Shared call budget and idempotency records across replicas; in memory when absent. */
   redisUrl: string | undefined;
   idempotencyTtlSeconds: number;
+  /** In-memory store only: the most records held. */
+  idempotencyMaxRecords: number;
   shutdownTimeoutMs: number;
   /** Absent: caller authentication is off. */
   auth: AuthConfig | undefined;
@@ -213,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
     },
     redisUrl: vars.REDIS_URL,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
+    idempotencyMaxRecords: vars.IDEMPOTENCY_MAX_RECORDS,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     auth: authConfig(vars, production),
     browser: { corsOrigins: vars.CORS_ORIGINS ?? (production ? [] : 'loopback') },

@@ -219,6 +219,13 @@ export const Environment = z.object({
   IDEMPOTENCY_TTL_SECONDS: integer(1, 7 * 86_400)
     .default(86_400)
     .meta({ group: 'Shared state', description: 'How long an `Idempotency-Key` answers with its first result' }),
+  IDEMPOTENCY_MAX_RECORDS: integer(1, 10_000_000)
+    .default(100_000)
+    .meta({
+      group: 'Shared state',
+      description:
+        'Without `REDIS_URL`: the most idempotency records held in memory (about 1.1 kB each); past it the oldest finished one is evicted for each new one',
+    }),
 
   AUTH_JWKS_URL: jwksUrl.optional().meta({
     group: 'Authentication',

@@ -14,6 +14,11 @@ export interface ReliabilitySources {
   budget?: { queueDepth(action: string): number } | undefined;
 }
 
+/** An idempotency store that holds its records in this process, watched at each scrape. */
+export interface IdempotencyRecords {
+  readonly size: number;
+}
+
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half-open', 'open'];
 
 /**
@@ -41,6 +46,7 @@ export class Metrics {
   /** Actions the budget has admitted: the ones whose queue depth is reported. */
   private readonly actions = new Set<string>();
   private sources: ReliabilitySources | undefined;
+  private idempotencyRecords: IdempotencyRecords | undefined;
 
   private readonly operations: Counter<'operation' | 'type' | 'result'>;
   private readonly operationSeconds: Histogram<'operation' | 'type'>;
@@ -49,6 +55,7 @@ export class Metrics {
   private readonly limiterWaitSeconds: Histogram<'action'>;
   private readonly breakerTransitions: Counter<'service' | 'state'>;
   private readonly authRefusals: Counter<'reason'>;
+  private readonly idempotencyEvictions: Counter;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -97,7 +104,21 @@ export class Metrics {
       labelNames: ['reason'],
       registers,
     });
+    this.idempotencyEvictions = new Counter({
+      name: 'idempotency_records_evicted_total',
+      help: 'Idempotency records dropped before their time because the in-memory store was full (oldest first)',
+      registers,
+    });
     const metrics = this;
+    new Gauge({
+      name: 'idempotency_records',
+      help: 'Idempotency records held in this process (in-memory store only)',
+      registers,
+      collect() {
+        const records = metrics.idempotencyRecords;
+        if (records) this.set(records.size);
+      },
+    });
     new Gauge({
       name: 'tencent_limiter_queue_depth',
       help: 'Calls waiting for the per-action call budget',
@@ -129,6 +150,11 @@ export class Metrics {
     this.sources = sources;
   }
 
+  /** Reads the in-memory idempotency store's size at each scrape. */
+  watchIdempotency(records: IdempotencyRecords): void {
+    this.idempotencyRecords = records;
+  }
+
   operationFinished(operation: string, type: string, results: readonly string[], seconds: number): void {
     const name = this.operationNames.of(operation);
     // Label objects written out: spreading one into another costs more than the counting.
@@ -153,5 +179,9 @@ export class Metrics {
 
   readonly authRefused = (reason: string): void => {
     this.authRefusals.inc({ reason });
+  };
+
+  readonly idempotencyEvicted = (): void => {
+    this.idempotencyEvictions.inc();
   };
 }

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       },
       redisUrl: undefined,
       idempotencyTtlSeconds: 86_400,
+      idempotencyMaxRecords: 100_000,
       shutdownTimeoutMs: 10_000,
       auth: undefined,
       browser: { corsOrigins: 'loopback' },
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
         TENCENT_BREAKER_COOLDOWN_MS: '500',
         REDIS_URL: 'redis://127.0.0.1:6390/2',
         IDEMPOTENCY_TTL_SECONDS: '60',
+        IDEMPOTENCY_MAX_RECORDS: '500',
         SHUTDOWN_TIMEOUT_MS: '0',
         LOG_LEVEL: 'debug',
         GRAPHQL_MAX_ALIASES: '2',
@@ -121,6 +123,7 @@ describe('loadConfig', () => {
       },
       redisUrl: 'redis://127.0.0.1:6390/2',
       idempotencyTtlSeconds: 60,
+      idempotencyMaxRecords: 500,
       shutdownTimeoutMs: 0,
       logLevel: 'debug',
       protection: {
@@ -172,6 +175,7 @@ describe('loadConfig', () => {
     [{ GRAPHQL_BATCH_LIMIT: '1000' }, /GRAPHQL_BATCH_LIMIT: must be a whole number from 0 to 100/],
     [{ GRAPHIQL: 'yes' }, /GRAPHIQL: must be true or false/],
     [{ INTROSPECTION: '1' }, /INTROSPECTION: must be true or false/],
+    [{ IDEMPOTENCY_MAX_RECORDS: '0' }, /IDEMPOTENCY_MAX_RECORDS: must be a whole number from 1 to 10000000/],
     [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, /TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not/],
     [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/],
   ])('refuses %j naming the variable', (env, message) => {

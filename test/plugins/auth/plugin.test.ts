@@ -314,6 +314,30 @@ describe('an authenticated caller acts only as its own Tencent identity', () => 
   });
 });
 
+describe('idempotency records belong to what a caller may do', () => {
+  it('a subject whose token binds another operator neither replays nor blocks the first token’s record', async () => {
+    const key = { 'idempotency-key': 'shared-key-0123456789' };
+    const input = autoSign();
+    const first = bearer(await jwks.sign(claims));
+    const other = bearer(await jwks.sign({ ...claims, ess_operator_user_id: OTHER_OPERATOR }));
+    const request = { query: CANCEL_AUTO_SIGN, variables: { input } };
+    const a = await post(service.url, request, { ...first, ...key });
+    expect(a.body.data!.result).toEqual({ __typename: 'CancelUserAutoSignEnableUrlSuccess' });
+    // Same subject, same key, same body: its own call, under its own operator, not the first one's result.
+    const b = await post(service.url, request, { ...other, ...key });
+    expect(b.status).toBe(200);
+    expect(b.body.extensions).toBeUndefined();
+    expect(proxy.bodies).toMatchObject([
+      { Operator: { UserId: DEMO.essOperatorUserId } },
+      { Operator: { UserId: OTHER_OPERATOR } },
+    ]);
+    // And the first token's record is still its own.
+    const again = await post(service.url, request, { ...first, ...key });
+    expect(again.body).toEqual({ ...a.body, extensions: { idempotentReplay: true } });
+    expect(proxy.bodies).toHaveLength(2);
+  });
+});
+
 describe('browser rules in production', () => {
   const preflight = (origin: string) =>
     fetch(service.url, {
