@@ -9,7 +9,7 @@ import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config/index.js';
 import { useCallerAuthentication } from '../plugins/auth/plugin.js';
-import { corsPolicy } from '../plugins/browser/cors.js';
+import { corsPolicy, useVaryOrigin } from '../plugins/browser/cors.js';
 import { cachedGraphiQLRenderer, type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
 import { useSecurityHeaders } from '../plugins/browser/security-headers.js';
 import { useIdempotency } from '../plugins/idempotency/plugin.js';
@@ -89,6 +89,7 @@ export function createApp(options: AppOptions): YogaApp {
     maxRequestBodySize: false,
     plugins: [
       useSecurityHeaders(),
+      useVaryOrigin(config.browser),
       useReadiness(options.readiness),
       useMetricsEndpoint(metrics.registry),
       useBodyLimit(protection.maxBodyBytes),

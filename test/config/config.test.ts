@@ -75,6 +75,7 @@ describe('loadConfig', () => {
         TENCENTCLOUD_SESSION_TOKEN: 'tok',
         PORT: '8080',
         HOST: '0.0.0.0',
+        ALLOW_UNAUTHENTICATED: 'true',
         TENCENT_ESS_ENDPOINT: 'http://127.0.0.1:9100',
         TENCENT_ESSBASIC_ENDPOINT: 'http://127.0.0.1:9101/base',
         TENCENT_REGION: 'ap-guangzhou',
@@ -125,6 +126,7 @@ describe('loadConfig', () => {
       idempotencyTtlSeconds: 60,
       idempotencyMaxRecords: 500,
       shutdownTimeoutMs: 0,
+      auth: undefined,
       logLevel: 'debug',
       protection: {
         limits: { aliases: 2, depth: 4, tokens: 300, directives: 0 },
@@ -176,6 +178,7 @@ describe('loadConfig', () => {
     [{ GRAPHIQL: 'yes' }, /GRAPHIQL: must be true or false/],
     [{ INTROSPECTION: '1' }, /INTROSPECTION: must be true or false/],
     [{ IDEMPOTENCY_MAX_RECORDS: '0' }, /IDEMPOTENCY_MAX_RECORDS: must be a whole number from 1 to 10000000/],
+    [{ ALLOW_UNAUTHENTICATED: 'yes' }, /ALLOW_UNAUTHENTICATED: must be true or false/],
     [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, /TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not/],
     [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/],
   ])('refuses %j naming the variable', (env, message) => {
