@@ -13,7 +13,7 @@
  * query) answers 400 whatever the client accepts, and variables that do not fit their types (which yoga answers 400
  * with no code) get `BAD_USER_INPUT`. Parse and validation errors keep GraphQL over HTTP's statuses.
  */
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { withoutEchoedValues } from '../../telemetry/redact.js';
 
@@ -54,13 +54,7 @@ function keptExtensions(extensions: Readonly<Record<string, unknown>> | undefine
   return kept;
 }
 
-function echoFree(error: unknown, hideSuggestions: boolean): GraphQLError {
-  if (!(error instanceof GraphQLError)) {
-    const { message, extensions } = (error ?? {}) as { message?: unknown; extensions?: Record<string, unknown> };
-    return new GraphQLError(echoFreeMessage(String(message ?? 'Unexpected error.'), hideSuggestions), {
-      extensions: keptExtensions(extensions),
-    });
-  }
+function echoFree(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
   // The original error stays for yoga's HTTP status (it is never serialised); its extensions do not.
   return new GraphQLError(echoFreeMessage(error.message, hideSuggestions), {
     nodes: error.nodes,
@@ -73,7 +67,7 @@ function echoFree(error: unknown, hideSuggestions: boolean): GraphQLError {
 }
 
 export function useEchoFreeErrors(options: { hideSuggestions: boolean }): Plugin {
-  const clean = <R extends { errors?: readonly unknown[] | undefined }>(result: R): R =>
+  const clean = <R extends ExecutionResult>(result: R): R =>
     result.errors?.length
       ? { ...result, errors: result.errors.map((error) => echoFree(error, options.hideSuggestions)) }
       : result;
