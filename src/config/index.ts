@@ -85,6 +85,8 @@ export interface Config {
   /** Shared call budget and idempotency records across replicas; in memory when absent. */
   redisUrl: string | undefined;
   idempotencyTtlSeconds: number;
+  /** In-memory store only: the most records held. */
+  idempotencyMaxRecords: number;
   shutdownTimeoutMs: number;
   /** Absent: caller authentication is off. */
   auth: AuthConfig | undefined;
@@ -133,18 +135,38 @@ function jwtConfig(vars: Environment): JwtConfig | undefined {
   };
 }
 
+/** 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`: any other address can be reached from elsewhere. */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/i;
+
+export const isLoopbackHost = (host: string): boolean => LOOPBACK_HOST.test(host);
+
+/**
+ * Caller authentication, or why the service must not start without it: production always needs it, and so does a
+ * `HOST` beyond loopback unless the operator asked for that with `ALLOW_UNAUTHENTICATED=true`.
+ */
 function authConfig(vars: Environment, production: boolean): AuthConfig | undefined {
   const jwt = jwtConfig(vars);
   const apiKeys = vars.AUTH_API_KEYS ?? [];
-  if (jwt === undefined && apiKeys.length === 0) {
-    if (production) {
-      throw new ConfigError(
-        `Refusing to start: NODE_ENV=production but no caller authentication (set ${JWT_VARIABLES}, or AUTH_API_KEYS).`,
-      );
-    }
-    return undefined;
+  const configured = jwt !== undefined || apiKeys.length > 0;
+  if (vars.ALLOW_UNAUTHENTICATED && (production || configured)) {
+    throw new ConfigError(
+      production
+        ? 'Invalid configuration: ALLOW_UNAUTHENTICATED=true cannot be used with NODE_ENV=production, which always authenticates callers'
+        : 'Invalid configuration: ALLOW_UNAUTHENTICATED=true contradicts the caller authentication configured; unset one of them',
+    );
   }
-  return { jwt, apiKeys };
+  if (configured) return { jwt, apiKeys };
+  if (production) {
+    throw new ConfigError(
+      `Refusing to start: NODE_ENV=production but no caller authentication (set ${JWT_VARIABLES}, or AUTH_API_KEYS).`,
+    );
+  }
+  if (!isLoopbackHost(vars.HOST) && !vars.ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError(
+      `Refusing to start: HOST=${vars.HOST} is reachable beyond loopback but no caller authentication is configured (set ${JWT_VARIABLES}, or AUTH_API_KEYS; or ALLOW_UNAUTHENTICATED=true to serve anyone who can reach it).`,
+    );
+  }
+  return undefined;
 }
 
 /** GraphiQL and introspection default to off in production; a trusted documents manifest is read and checked now. */
@@ -213,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
     },
     redisUrl: vars.REDIS_URL,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
+    idempotencyMaxRecords: vars.IDEMPOTENCY_MAX_RECORDS,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     auth: authConfig(vars, production),
     browser: { corsOrigins: vars.CORS_ORIGINS ?? (production ? [] : 'loopback') },

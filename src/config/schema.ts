@@ -94,7 +94,12 @@ const apiKeys = text
     z
       .array(ApiKeyEntry)
       .min(1, 'must list at least one key')
-      .refine((entries) => new Set(entries.map((e) => e.name)).size === entries.length, 'key names must be unique'),
+      .refine((entries) => new Set(entries.map((e) => e.name)).size === entries.length, 'key names must be unique')
+      // With one digest twice, the first entry would silently win whatever the second is bound to.
+      .refine(
+        (entries) => new Set(entries.map((e) => e.sha256.toLowerCase())).size === entries.length,
+        'each key must be listed once: two entries have the same sha256',
+      ),
   );
 
 const origins = z
@@ -117,14 +122,15 @@ export const Environment = z.object({
   PORT: integer(0, 65535).default(4000).meta({ group: 'Server', description: 'Port the GraphQL server listens on' }),
   HOST: text.default('127.0.0.1').meta({
     group: 'Server',
-    description: 'Address it listens on; loopback by default, so exposing it is a decision',
+    description:
+      'Address it listens on; loopback by default. Any other address (`0.0.0.0`, a LAN or public one) needs caller authentication, or `ALLOW_UNAUTHENTICATED=true` outside production',
   }),
   NODE_ENV: oneOf(NODE_ENVIRONMENTS)
     .optional()
     .meta({
       group: 'Server',
       description:
-        '`production` refuses to start without Tencent credentials and caller authentication, and turns GraphiQL and introspection off; any other value than these three stops start-up',
+        '`production` refuses to start without Tencent credentials and caller authentication, and turns GraphiQL and introspection off; any other value than these three (`Production` included) stops start-up',
     }),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
     .default(10_000)
@@ -219,6 +225,13 @@ export const Environment = z.object({
   IDEMPOTENCY_TTL_SECONDS: integer(1, 7 * 86_400)
     .default(86_400)
     .meta({ group: 'Shared state', description: 'How long an `Idempotency-Key` answers with its first result' }),
+  IDEMPOTENCY_MAX_RECORDS: integer(1, 10_000_000)
+    .default(100_000)
+    .meta({
+      group: 'Shared state',
+      description:
+        'Without `REDIS_URL`: the most idempotency records held in memory (about 1.1 kB each); past it the oldest finished one is evicted for each new one',
+    }),
 
   AUTH_JWKS_URL: jwksUrl.optional().meta({
     group: 'Authentication',
@@ -245,6 +258,13 @@ export const Environment = z.object({
     group: 'Authentication',
     description: 'API keys for server-to-server callers, as a JSON array of entries holding only SHA-256 digests',
   }),
+  ALLOW_UNAUTHENTICATED: flag
+    .default(false)
+    .meta({
+      group: 'Authentication',
+      description:
+        'Outside production only: serve callers without authentication on a `HOST` beyond loopback (a trusted private network). Refused with `NODE_ENV=production` or with authentication configured',
+    }),
   AUTH_CLAIM_ESS_OPERATOR_USER_ID: claim('ess_operator_user_id', 'ess `Operator.UserId`'),
   AUTH_CLAIM_ESS_PROXY_ORGANIZATION_ID: claim('ess_proxy_organization_id', 'ess `Agent.ProxyOrganizationId`'),
   AUTH_CLAIM_ESSBASIC_PROXY_ORGANIZATION_OPEN_ID: claim(

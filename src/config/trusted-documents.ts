@@ -45,11 +45,18 @@ export function trustedDocumentsManifest(documents: readonly string[]): Record<s
 
 /** Reads and checks a manifest file; throws {@link ConfigError} saying what is wrong. */
 export function loadTrustedDocuments(path: string): TrustedDocuments {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw invalid(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw invalid(`cannot read ${path} as JSON (${(error as Error).message})`);
+    json = JSON.parse(text);
+  } catch {
+    // Not JSON.parse's message: it quotes the file's first characters, and a wrong file may hold a secret.
+    throw invalid(`cannot read ${path} as JSON: it is not valid JSON`);
   }
   const manifest = Manifest.safeParse(json);
   if (!manifest.success) throw invalid(`${path} must be a JSON object of SHA-256 hash → GraphQL document`);

@@ -26,11 +26,21 @@ export type IdentityField = keyof CallerIdentity;
 export const IDENTITY_FIELDS = Object.keys(CallerIdentity.shape) as IdentityField[];
 
 export interface Caller {
-  /** Stable and free of secrets: `jwt:<issuer>|<subject>` or `api-key:<name>`; for logs and per-caller keys. */
+  /** Who, for logs; stable and free of secrets: `jwt:<issuer>|<subject>` or `api-key:<name>`. */
   id: string;
   identity: CallerIdentity;
   /** A server-to-server key trusted to name any operator: fields its identity lacks stay as the input gives them. */
   unrestricted: boolean;
+}
+
+/**
+ * The namespace of what a caller may be answered again (idempotency records): its id together with everything that
+ * decides what it may do, so two callers that may act as different Tencent identities never share one, even under
+ * one id (a subject whose token now binds another operator).
+ */
+export function callerScope(caller: Caller): string {
+  const identities = IDENTITY_FIELDS.map((field) => caller.identity[field] ?? null);
+  return JSON.stringify([caller.id, caller.unrestricted, identities]);
 }
 
 /** One input field that carries a Tencent identity. */

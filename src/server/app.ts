@@ -8,8 +8,8 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config/index.js';
-import { callerAuthenticator, useCallerAuthentication } from '../plugins/auth/plugin.js';
-import { corsPolicy } from '../plugins/browser/cors.js';
+import { useCallerAuthentication } from '../plugins/auth/plugin.js';
+import { corsPolicy, useVaryOrigin } from '../plugins/browser/cors.js';
 import { cachedGraphiQLRenderer, type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
 import { useSecurityHeaders } from '../plugins/browser/security-headers.js';
 import { useIdempotency } from '../plugins/idempotency/plugin.js';
@@ -20,6 +20,7 @@ import { createOutcomeLog } from '../plugins/outcomes.js';
 import { useBodyLimit } from '../plugins/protection/body-limit.js';
 import { useEchoFreeErrors } from '../plugins/protection/echo-free-errors.js';
 import { useDocumentLimits } from '../plugins/protection/limits.js';
+import { useRequestParseErrors } from '../plugins/protection/request-parse.js';
 import { useTrustedDocuments } from '../plugins/protection/trusted-documents.js';
 import { type Readiness, useReadiness } from '../plugins/readiness.js';
 import type { TencentCaller } from '../resolvers/context.js';
@@ -88,15 +89,18 @@ export function createApp(options: AppOptions): YogaApp {
     maxRequestBodySize: false,
     plugins: [
       useSecurityHeaders(),
+      useVaryOrigin(config.browser),
       useReadiness(options.readiness),
       useMetricsEndpoint(metrics.registry),
       useBodyLimit(protection.maxBodyBytes),
-      useEchoFreeErrors(),
+      useRequestParseErrors(),
+      // Suggestions ("Did you mean …?") would reveal the schema that disabled introspection hides.
+      useEchoFreeErrors({ hideSuggestions: !protection.introspection }),
       ...(protection.trustedDocuments ? [useTrustedDocuments(protection.trustedDocuments)] : []),
-      useDocumentLimits(protection.limits, { hideSuggestions: !protection.introspection }),
+      useDocumentLimits(protection.limits),
       // biome-ignore lint/complexity/noBannedTypes: yoga's own `Plugin` has the context `{}`, which this must match.
       ...(protection.introspection ? [] : [useDisableIntrospection<{}>()]),
-      ...(auth ? [useCallerAuthentication(auth, callerAuthenticator(auth, yogaLogger))] : []),
+      ...(auth ? [useCallerAuthentication(auth, { logger: yogaLogger, onRefused: metrics.authRefused })] : []),
       // Refuses the requests a browser sends cross-site without a preflight (GET, forms, text/plain).
       useCSRFPrevention(),
       useOperations({ logger, metrics, outcomes }),

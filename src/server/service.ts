@@ -63,7 +63,13 @@ export async function startService(config: Config, logger?: Logger | boolean): P
   });
   metrics.watch({ breakers: tencent.breakers, budget: tencent.budget });
   const timings = { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: longestCallMs(config) };
-  const idempotency = redis ? new RedisIdempotencyStore(redis, timings) : new MemoryIdempotencyStore(timings);
+  const idempotency = redis
+    ? new RedisIdempotencyStore(redis, timings)
+    : new MemoryIdempotencyStore(timings, {
+        maxRecords: config.idempotencyMaxRecords,
+        onEvict: metrics.idempotencyEvicted,
+      });
+  if (idempotency instanceof MemoryIdempotencyStore) metrics.watchIdempotency(idempotency);
 
   let shuttingDown = false;
   const readiness = () => {

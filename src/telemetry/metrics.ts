@@ -14,6 +14,11 @@ export interface ReliabilitySources {
   budget?: { queueDepth(action: string): number } | undefined;
 }
 
+/** An idempotency store that holds its records in this process, watched at each scrape. */
+export interface IdempotencyRecords {
+  readonly size: number;
+}
+
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half-open', 'open'];
 
 /**
@@ -41,6 +46,7 @@ export class Metrics {
   /** Actions the budget has admitted: the ones whose queue depth is reported. */
   private readonly actions = new Set<string>();
   private sources: ReliabilitySources | undefined;
+  private idempotencyRecords: IdempotencyRecords | undefined;
 
   private readonly operations: Counter<'operation' | 'type' | 'result'>;
   private readonly operationSeconds: Histogram<'operation' | 'type'>;
@@ -48,6 +54,8 @@ export class Metrics {
   private readonly tencentSeconds: Histogram<'service' | 'action'>;
   private readonly limiterWaitSeconds: Histogram<'action'>;
   private readonly breakerTransitions: Counter<'service' | 'state'>;
+  private readonly authRefusals: Counter<'reason'>;
+  private readonly idempotencyEvictions: Counter;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -90,7 +98,27 @@ export class Metrics {
       labelNames: ['service', 'state'],
       registers,
     });
+    this.authRefusals = new Counter({
+      name: 'graphql_auth_refusals_total',
+      help: 'Requests refused by caller authentication, by reason (`missing`, `ambiguous`, `invalid`, `expired`, `unavailable`)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.idempotencyEvictions = new Counter({
+      name: 'idempotency_records_evicted_total',
+      help: 'Idempotency records dropped before their time because the in-memory store was full (oldest first)',
+      registers,
+    });
     const metrics = this;
+    new Gauge({
+      name: 'idempotency_records',
+      help: 'Idempotency records held in this process (in-memory store only)',
+      registers,
+      collect() {
+        const records = metrics.idempotencyRecords;
+        if (records) this.set(records.size);
+      },
+    });
     new Gauge({
       name: 'tencent_limiter_queue_depth',
       help: 'Calls waiting for the per-action call budget',
@@ -122,6 +150,11 @@ export class Metrics {
     this.sources = sources;
   }
 
+  /** Reads the in-memory idempotency store's size at each scrape. */
+  watchIdempotency(records: IdempotencyRecords): void {
+    this.idempotencyRecords = records;
+  }
+
   operationFinished(operation: string, type: string, results: readonly string[], seconds: number): void {
     const name = this.operationNames.of(operation);
     // Label objects written out: spreading one into another costs more than the counting.
@@ -143,4 +176,12 @@ export class Metrics {
   breakerChanged(service: Service, state: BreakerState): void {
     this.breakerTransitions.inc({ service, state });
   }
+
+  readonly authRefused = (reason: string): void => {
+    this.authRefusals.inc({ reason });
+  };
+
+  readonly idempotencyEvicted = (): void => {
+    this.idempotencyEvictions.inc();
+  };
 }

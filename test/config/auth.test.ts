@@ -119,6 +119,15 @@ describe('caller authentication configuration', () => {
       },
       /key names must be unique/,
     ],
+    [
+      {
+        AUTH_API_KEYS: JSON.stringify([
+          { name: 'a', sha256: digest, essOperatorUserId: 'op-a' },
+          { name: 'b', sha256: digest.toUpperCase(), essOperatorUserId: 'op-b' },
+        ]),
+      },
+      /AUTH_API_KEYS: each key must be listed once: two entries have the same sha256$/,
+    ],
     [{ CORS_ORIGINS: 'https://app.example.test/path' }, /CORS_ORIGINS\.0: each entry must be an origin/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(configError(env)).toMatch(message);
@@ -128,6 +137,45 @@ describe('caller authentication configuration', () => {
     const shortSecret = 'tooShortButSecret';
     expect(configError({ AUTH_JWT_SECRET: shortSecret, AUTH_JWT_ISSUER: 'i', AUTH_JWT_AUDIENCE: 'a' })).not.toContain(
       shortSecret,
+    );
+  });
+});
+
+describe('exposure: who may reach a service without caller authentication', () => {
+  const apiKeys = JSON.stringify([{ name: 'a', sha256: digest }]);
+
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '::ffff:127.0.0.1'])(
+    'starts without authentication on the loopback address %s',
+    (HOST) => {
+      expect(loadConfig({ ...credentials, HOST }, EMPTY_HOME)).toMatchObject({ host: HOST, auth: undefined });
+    },
+  );
+
+  it.each(['0.0.0.0', '::', '192.168.1.10', 'esign.internal', '128.0.0.1'])(
+    'refuses HOST=%s without authentication, in one line naming the variables',
+    (HOST) => {
+      for (const env of [{ HOST }, { ...credentials, HOST }]) {
+        expect(configError(env)).toBe(
+          `Refusing to start: HOST=${HOST} is reachable beyond loopback but no caller authentication is configured (set AUTH_JWKS_URL or AUTH_JWT_SECRET with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE, or AUTH_API_KEYS; or ALLOW_UNAUTHENTICATED=true to serve anyone who can reach it).`,
+        );
+      }
+    },
+  );
+
+  it('starts beyond loopback with authentication, or when the operator asks for none with ALLOW_UNAUTHENTICATED=true', () => {
+    expect(loadConfig({ ...credentials, HOST: '0.0.0.0', AUTH_API_KEYS: apiKeys }, EMPTY_HOME).auth).toBeDefined();
+    expect(loadConfig({ ...credentials, HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }, EMPTY_HOME).auth).toBe(
+      undefined,
+    );
+  });
+
+  it('refuses ALLOW_UNAUTHENTICATED=true in production and beside configured authentication', () => {
+    expect(configError({ ...production, AUTH_API_KEYS: apiKeys, ALLOW_UNAUTHENTICATED: 'true' })).toBe(
+      'Invalid configuration: ALLOW_UNAUTHENTICATED=true cannot be used with NODE_ENV=production, which always authenticates callers',
+    );
+    expect(configError({ ...production, ALLOW_UNAUTHENTICATED: 'true' })).toMatch(/cannot be used with NODE_ENV=production/);
+    expect(configError({ HOST: '0.0.0.0', AUTH_API_KEYS: apiKeys, ALLOW_UNAUTHENTICATED: 'true' })).toMatch(
+      /^Invalid configuration: ALLOW_UNAUTHENTICATED=true contradicts the caller authentication configured/,
     );
   });
 });

@@ -29,7 +29,7 @@ export function appFor({ tencent, env = {}, logger, mode = 'TEST' }: AppFixture)
     tencent,
     logger: logger ?? createLogger({ level: 'silent' }),
     metrics: new Metrics(),
-    idempotency: new MemoryIdempotencyStore({ ttlMs: 60_000, waitMs: 5_000 }),
+    idempotency: new MemoryIdempotencyStore({ ttlMs: 60_000, waitMs: 5_000 }, { maxRecords: 10_000 }),
     readiness: () => ({ ready: true }),
     exampleValues: PLACEHOLDER_VALUES,
   });

@@ -15,11 +15,18 @@ export interface TokenOptions {
   expiresIn?: number | null;
   /** Sign with another key under the same `kid`: the signature does not verify. */
   forgedKey?: boolean;
+  /** The `sub` claim; `null` for none (a `sub` of another type can be given in the claims). Default `user-1`. */
+  subject?: string | null;
+  /** Seconds from now of `iat`; default a minute ago. */
+  issuedIn?: number;
 }
 
 export interface JwksServer {
   url: string;
-  sign(claims: JWTPayload, options?: TokenOptions): Promise<string>;
+  /** How many times the key set was fetched. */
+  readonly fetches: number;
+  /** Claims of any shape: a test may send what an identity provider should not (a `sub` that is an object). */
+  sign(claims: Record<string, unknown>, options?: TokenOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -37,16 +44,16 @@ const close = (server: ReturnType<typeof createServer>) =>
 export async function signToken(
   key: PrivateKey | Uint8Array,
   alg: string,
-  claims: JWTPayload,
+  claims: Record<string, unknown>,
   options: TokenOptions = {},
 ) {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT(claims)
+  const jwt = new SignJWT(claims as JWTPayload)
     .setProtectedHeader({ alg, kid: 'test-key' })
     .setIssuer(options.issuer ?? ISSUER)
     .setAudience(options.audience ?? AUDIENCE)
-    .setSubject('user-1')
-    .setIssuedAt(now - 60);
+    .setIssuedAt(now + (options.issuedIn ?? -60));
+  if (options.subject !== null) jwt.setSubject(options.subject ?? 'user-1');
   if (options.expiresIn !== null) jwt.setExpirationTime(now + (options.expiresIn ?? 300));
   return jwt.sign(key);
 }
@@ -56,12 +63,17 @@ export async function startJwks(): Promise<JwksServer> {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const forged = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+  let fetches = 0;
   const server = createServer((_req, res) => {
+    fetches++;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
   });
   const base = await listen(server);
   return {
     url: `${base}/jwks.json`,
+    get fetches() {
+      return fetches;
+    },
     sign: (claims, options = {}) =>
       signToken(options.forgedKey ? forged.privateKey : privateKey, 'RS256', claims, options),
     close: () => close(server),

@@ -1,5 +1,5 @@
 /**
- * The yoga plugin that authenticates every GraphQL request before it is
+ * The yoga plugin that authenticates every GraphQL request once, before it is
  * parsed: a bearer JWT or an API key, else HTTP 401 with `UNAUTHENTICATED`.
  * The caller it finds goes into the resolver context.
  */
@@ -9,16 +9,15 @@ import { API_KEY_HEADER, apiKeyMatcher } from './api-keys.js';
 import type { AuthConfig } from '../../config/index.js';
 import { jwtVerifier, type TokenCheck } from './jwt.js';
 
-type Outcome = TokenCheck | { ok: false; reason: 'missing' | 'ambiguous' };
+type Outcome = TokenCheck | { ok: false; reason: 'missing' | 'ambiguous'; detail?: undefined };
+type Refusal = Exclude<Outcome, { ok: true }>;
 
-/** What authentication reads from a request: Fetch `Headers`, or a view of a Node request's headers. */
-export interface HeaderSource {
-  get(name: string): string | null;
-}
+/** Why a request was refused, as logged and counted. */
+export type RefusalReason = Refusal['reason'];
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
-function authenticator(config: AuthConfig): (headers: HeaderSource) => Promise<Outcome> {
+function authenticator(config: AuthConfig): (headers: Headers) => Promise<Outcome> {
   const verifyToken = config.jwt ? jwtVerifier(config.jwt) : undefined;
   const matchKey = config.apiKeys.length > 0 ? apiKeyMatcher(config.apiKeys) : undefined;
   return async (headers) => {
@@ -27,18 +26,19 @@ function authenticator(config: AuthConfig): (headers: HeaderSource) => Promise<O
     if (authorization !== null && apiKey !== null) return { ok: false, reason: 'ambiguous' };
     if (authorization !== null) {
       const token = BEARER.exec(authorization)?.[1];
-      if (token === undefined || !verifyToken) return { ok: false, reason: 'invalid' };
+      if (token === undefined) return { ok: false, reason: 'invalid', detail: 'not a bearer token' };
+      if (!verifyToken) return { ok: false, reason: 'invalid', detail: 'bearer tokens are not configured' };
       return verifyToken(token);
     }
     if (apiKey !== null) {
       const caller = matchKey?.(apiKey);
-      return caller ? { ok: true, caller } : { ok: false, reason: 'invalid' };
+      return caller ? { ok: true, caller } : { ok: false, reason: 'invalid', detail: 'unknown API key' };
     }
     return { ok: false, reason: 'missing' };
   };
 }
 
-function refusal(outcome: Exclude<Outcome, { ok: true }>, config: AuthConfig) {
+function refusal(outcome: Refusal, config: AuthConfig) {
   const accepted = [config.jwt && '`Authorization: Bearer <token>`', config.apiKeys.length > 0 && '`X-API-Key: <key>`']
     .filter(Boolean)
     .join(' or ');
@@ -71,28 +71,28 @@ export function authenticatedCaller(request: Request): Caller | undefined {
   return callers.get(request);
 }
 
-/** Authenticates one request's headers, logging why a caller was refused (never the credential itself). */
-export type CallerAuthenticator = (headers: HeaderSource) => Promise<Outcome>;
-
-export function callerAuthenticator(config: AuthConfig, logger: YogaLogger): CallerAuthenticator {
-  const authenticate = authenticator(config);
-  return async (headers) => {
-    const outcome = await authenticate(headers);
-    if (outcome.ok) logger.debug(`Caller authenticated: ${outcome.caller.id}`);
-    else if (outcome.reason === 'unavailable') logger.warn(`Caller authentication unavailable: ${outcome.detail}`);
-    else logger.debug(`Caller refused: ${outcome.reason}`);
-    return outcome;
-  };
+export interface AuthenticationOptions {
+  logger: YogaLogger;
+  /** Counts each refused request, once. */
+  onRefused: (reason: RefusalReason) => void;
 }
 
 export function useCallerAuthentication(
   config: AuthConfig,
-  authenticate: CallerAuthenticator,
+  { logger, onRefused }: AuthenticationOptions,
 ): Plugin<{ caller?: Caller }> {
+  const authenticate = authenticator(config);
   return {
+    // Once per HTTP request (a batch included): the only place a credential is judged.
     async onRequestParse({ request }) {
       const outcome = await authenticate(request.headers);
-      if (!outcome.ok) throw refusal(outcome, config);
+      if (!outcome.ok) {
+        onRefused(outcome.reason);
+        if (outcome.reason === 'unavailable') logger.warn(`Caller authentication unavailable: ${outcome.detail}`);
+        else logger.debug(`Caller refused: ${outcome.reason}${outcome.detail ? ` (${outcome.detail})` : ''}`);
+        throw refusal(outcome, config);
+      }
+      logger.debug(`Caller authenticated: ${outcome.caller.id}`);
       callers.set(request, outcome.caller);
     },
     onContextBuilding({ context, extendContext }) {

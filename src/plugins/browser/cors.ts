@@ -1,4 +1,5 @@
-/** Which pages may call the API from another origin: yoga's `cors` option, decided per request. */
+/** Which pages may call the API from another origin: yoga's `cors` option, decided per request, and `Vary: Origin`. */
+import type { Plugin } from 'graphql-yoga';
 import type { BrowserConfig } from '../../config/index.js';
 
 const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
@@ -17,5 +18,20 @@ export function corsPolicy(config: BrowserConfig): (request: Request) => CorsDec
     if (origin === null || !allowed(origin)) return false;
     // Credentials travel in headers (Authorization, X-API-Key), never cookies, so none are allowed cross-origin.
     return { origin: [origin], credentials: false, methods: ['GET', 'POST'], maxAge: 600 };
+  };
+}
+
+/**
+ * Whether a response carries `Access-Control-Allow-Origin`, and which, depends on the request's `Origin`, so a cache
+ * must not answer one origin with what another was sent. Every response says so when any origin can be allowed.
+ */
+export function useVaryOrigin(config: BrowserConfig): Plugin {
+  if (config.corsOrigins !== 'loopback' && config.corsOrigins.length === 0) return {};
+  return {
+    onResponse({ response }) {
+      const vary = response.headers.get('vary');
+      if (vary === null) response.headers.set('vary', 'Origin');
+      else if (!/(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary)) response.headers.set('vary', `${vary}, Origin`);
+    },
   };
 }

@@ -1,10 +1,9 @@
-import type { ExecutionResult } from 'graphql';
-import type { Claim, IdempotencyStore, StoreTimings } from './store.js';
+import type { Claim, IdempotencyStore, StoredResult, StoreTimings } from './store.js';
 
 interface Entry {
   fingerprint: string;
   expiresAt: number;
-  result?: ExecutionResult;
+  result?: StoredResult;
   /** Settles when the first request finishes (completed or released). */
   settled: Promise<void>;
   settle: () => void;
@@ -13,20 +12,47 @@ interface Entry {
 /** How often expired records are swept out: walking every record on every claim would grow with the store. */
 const SWEEP_INTERVAL_MS = 1_000;
 
-/** Records in this process; a periodic sweep keeps expired ones from piling up. */
+export interface MemoryStoreOptions {
+  /** The most records held; past it the oldest finished record is dropped for each new one. */
+  maxRecords: number;
+  /** Called for each record dropped to stay within `maxRecords`. */
+  onEvict?: () => void;
+  now?: () => number;
+}
+
+/**
+ * Records in this process, at most `maxRecords` of them, so a stream of fresh keys cannot grow memory without bound:
+ * past the bound the oldest finished record is evicted (its key would then run again). A record whose request is
+ * still running is never evicted; there are only as many of those as requests in flight. A sweep at most once a
+ * second drops expired records.
+ */
 export class MemoryIdempotencyStore implements IdempotencyStore {
+  /** In the order records were finished (or, while running, claimed): the first finished one is the oldest. */
   private readonly entries = new Map<string, Entry>();
   private lastSweep = Number.NEGATIVE_INFINITY;
+  private readonly maxRecords: number;
+  private readonly onEvict: () => void;
+  private readonly now: () => number;
 
   constructor(
     private readonly timings: StoreTimings,
-    private readonly now: () => number = Date.now,
-  ) {}
+    { maxRecords, onEvict = () => {}, now = Date.now }: MemoryStoreOptions,
+  ) {
+    this.maxRecords = maxRecords;
+    this.onEvict = onEvict;
+    this.now = now;
+  }
+
+  /** Records held, running ones included. */
+  get size(): number {
+    return this.entries.size;
+  }
 
   async claim(key: string, fingerprint: string): Promise<Claim> {
     this.sweep();
     const entry = this.live(key);
     if (!entry) {
+      this.makeRoom();
       let settle!: () => void;
       const settled = new Promise<void>((resolve) => (settle = resolve));
       this.entries.set(key, { fingerprint, expiresAt: this.now() + this.timings.ttlMs, settled, settle });
@@ -41,11 +67,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return finished ? this.claim(key, fingerprint) : { state: 'busy' };
   }
 
-  async complete(key: string, fingerprint: string, result: ExecutionResult): Promise<void> {
+  async complete(key: string, fingerprint: string, result: StoredResult): Promise<void> {
     const entry = this.entries.get(key);
     if (!entry || entry.fingerprint !== fingerprint) return;
     entry.result = result;
     entry.expiresAt = this.now() + this.timings.ttlMs;
+    // Moved to the end: the map stays in the order records finished, so the oldest is found first.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     entry.settle();
   }
 
@@ -65,12 +94,26 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return entry;
   }
 
+  /** Evicts the oldest finished records until one more fits; the running ones it passes are few (in flight). */
+  private makeRoom(): void {
+    if (this.entries.size < this.maxRecords) return;
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size < this.maxRecords) return;
+      if (!entry.result) continue;
+      this.entries.delete(key);
+      this.onEvict();
+    }
+  }
+
+  /** Every finished record lives as long, so in finishing order the expired ones come first: it stops at a live one. */
   private sweep(): void {
     const now = this.now();
     if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
     this.lastSweep = now;
     for (const [key, entry] of this.entries) {
-      if (entry.result && entry.expiresAt <= now) this.entries.delete(key);
+      if (!entry.result) continue;
+      if (entry.expiresAt > now) return;
+      this.entries.delete(key);
     }
   }
 }

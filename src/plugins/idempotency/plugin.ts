@@ -2,31 +2,33 @@
  * `Idempotency-Key`: the same key with the same operation and variables
  * answers the first result without calling Tencent again; the same key with
  * a different request is refused; concurrent duplicates wait for the first.
- * Keys belong to the authenticated caller: another caller's equal key is a
- * different record, so one caller can never replay another's result.
+ * Keys belong to the authenticated caller's scope (its id and every Tencent
+ * identity it may act as): another caller's equal key is a different record,
+ * so a replay never answers a caller what it could not have obtained itself.
  */
 import { createHash } from 'node:crypto';
 import { createGraphQLError, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { callerScope } from '../../resolvers/caller.js';
 import { authenticatedCaller } from '../auth/plugin.js';
 import type { OutcomeLog } from '../outcomes.js';
-import type { IdempotencyStore } from './store.js';
+import { fingerprintOf } from './fingerprint.js';
+import type { Claim, IdempotencyStore } from './store.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 /** Results that mean nothing was done (or it is unknown): a repeat with the key must try again, not replay. */
 const NOT_SETTLED = new Set(['RateLimitedError', 'UpstreamUnavailableError']);
+/** Results refused before anything was sent: nothing a repeat could do twice. */
+const NOTHING_SENT = new Set(['ValidationError', 'CallerNotAllowedError']);
+
+/**
+ * A record is kept only for an operation that reached Tencent and settled: only that must not be done twice. So an
+ * operation without a mutation (`{ mode }`) or one refused before sending keeps nothing, whatever the key.
+ */
+const worthKeeping = (outcomes: readonly string[]) =>
+  outcomes.some((outcome) => !NOTHING_SENT.has(outcome)) && !outcomes.some((outcome) => NOT_SETTLED.has(outcome));
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
-
-/** JSON with object keys sorted, so the same variables in another order are the same request. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 const refusal = (message: string, code: string, status: number) => ({
   errors: [createGraphQLError(message, { extensions: { code, http: { status } } })],
@@ -45,20 +47,17 @@ export function useIdempotency(store: IdempotencyStore, { outcomes, logger }: Id
     onParams({ request, params, paramsHandler, setParamsHandler }) {
       const header = request.headers.get(IDEMPOTENCY_HEADER);
       if (header === null) return;
+      const caller = authenticatedCaller(request);
       // Hashed: a caller id may hold an e-mail address, which should not become a Redis key.
       const key = createHash('sha256')
-        .update(`${authenticatedCaller(request)?.id ?? 'anonymous'}\u0000${header}`)
+        .update(`${caller ? callerScope(caller) : 'anonymous'}\u0000${header}`)
         .digest('hex');
       setParamsHandler(async (payload) => {
         if (!VALID_KEY.test(header)) {
           return refusal('Idempotency-Key must be 1–255 visible ASCII characters.', 'BAD_IDEMPOTENCY_KEY', 400);
         }
-        // Extensions carry a trusted document's hash when the query itself is absent.
-        const request = [params.query, params.operationName, params.variables, params.extensions].map(
-          (part) => part ?? null,
-        );
-        const fingerprint = createHash('sha256').update(canonical(request)).digest('hex');
-        let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
+        const fingerprint = fingerprintOf(params);
+        let claim: Claim;
         try {
           claim = await store.claim(key, fingerprint);
         } catch {
@@ -82,7 +81,7 @@ export function useIdempotency(store: IdempotencyStore, { outcomes, logger }: Id
               409,
             );
           case 'replay':
-            return { ...claim.result, extensions: { ...claim.result.extensions, idempotentReplay: true } };
+            return { data: claim.result.data, extensions: { idempotentReplay: true } };
           case 'new':
             break;
         }
@@ -93,11 +92,10 @@ export function useIdempotency(store: IdempotencyStore, { outcomes, logger }: Id
           await keep(store.release(key));
           throw error;
         }
-        const settled = !outcomes.of(payload.context).some((outcome) => NOT_SETTLED.has(outcome));
-        if (Symbol.asyncIterator in result || result.errors?.length || !settled) {
+        if (Symbol.asyncIterator in result || result.errors?.length || !worthKeeping(outcomes.of(payload.context))) {
           await keep(store.release(key));
         } else {
-          await keep(store.complete(key, fingerprint, result));
+          await keep(store.complete(key, fingerprint, { data: result.data }));
         }
         return result;
       });

@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExecutionResult } from 'graphql';
 import type { Redis } from 'ioredis';
-import type { Claim, IdempotencyStore, StoreTimings } from './store.js';
+import type { Claim, IdempotencyStore, StoredResult, StoreTimings } from './store.js';
 
 interface StoredRecord {
   fingerprint: string;
-  result?: ExecutionResult;
+  result?: StoredResult;
 }
 
 const POLL_MS = 50;
@@ -39,7 +38,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async complete(key: string, fingerprint: string, result: ExecutionResult): Promise<void> {
+  async complete(key: string, fingerprint: string, result: StoredResult): Promise<void> {
     await this.redis.set(this.prefix + key, JSON.stringify({ fingerprint, result }), 'PX', this.timings.ttlMs);
   }
 

@@ -26,7 +26,7 @@ const asValidationError = {
   ],
 };
 
-export function useDocumentLimits(limits: DocumentLimits, options: { hideSuggestions: boolean }): Plugin {
+export function useDocumentLimits(limits: DocumentLimits): Plugin {
   return EnvelopArmorPlugin({
     maxAliases: { n: limits.aliases, ...asValidationError },
     maxDepth: { n: limits.depth, ...asValidationError },
@@ -34,7 +34,7 @@ export function useDocumentLimits(limits: DocumentLimits, options: { hideSuggest
     maxDirectives: { n: limits.directives, ...asValidationError },
     // Our own root fields are the costly part and the alias limit bounds them; field costs add nothing here.
     costLimit: { enabled: false },
-    // "Did you mean …?" would reveal the schema that disabled introspection hides.
-    blockFieldSuggestion: { enabled: options.hideSuggestions },
+    // Armor hides field suggestions only; echo-free-errors.ts hides every kind, from every phase.
+    blockFieldSuggestion: { enabled: false },
   }) as Plugin;
 }

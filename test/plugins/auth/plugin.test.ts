@@ -160,6 +160,19 @@ describe('a production service refuses unauthenticated callers with HTTP 401', (
     await expectUnauthenticated(bearer(await jwks.sign(claims, { expiresIn: null })), /not accepted/);
   });
 
+  it('with a token without a subject, or whose subject is not a non-blank string', async () => {
+    await expectUnauthenticated(bearer(await jwks.sign(claims, { subject: null })), /not accepted/);
+    await expectUnauthenticated(bearer(await jwks.sign({ ...claims, sub: { a: 1 } }, { subject: null })), /not accepted/);
+    await expectUnauthenticated(bearer(await jwks.sign({ ...claims, sub: 42 }, { subject: null })), /not accepted/);
+    await expectUnauthenticated(bearer(await jwks.sign(claims, { subject: '  ' })), /not accepted/);
+  });
+
+  it('with a token not valid yet, or issued in the future, beyond the clock tolerance', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expectUnauthenticated(bearer(await jwks.sign({ ...claims, nbf: now + 600 })), /not accepted/);
+    await expectUnauthenticated(bearer(await jwks.sign(claims, { issuedIn: 600 })), /not accepted/);
+  });
+
   it('with a mapped claim that is not a string', async () => {
     await expectUnauthenticated(bearer(await jwks.sign({ ...claims, ess_operator_user_id: 42 })), /not accepted/);
   });
@@ -298,6 +311,30 @@ describe('an authenticated caller acts only as its own Tencent identity', () => 
       { Operator: { UserId: OTHER_OPERATOR } },
       { Operator: { UserId: CONFIGURED_OPERATOR } },
     ]);
+  });
+});
+
+describe('idempotency records belong to what a caller may do', () => {
+  it('a subject whose token binds another operator neither replays nor blocks the first token’s record', async () => {
+    const key = { 'idempotency-key': 'shared-key-0123456789' };
+    const input = autoSign();
+    const first = bearer(await jwks.sign(claims));
+    const other = bearer(await jwks.sign({ ...claims, ess_operator_user_id: OTHER_OPERATOR }));
+    const request = { query: CANCEL_AUTO_SIGN, variables: { input } };
+    const a = await post(service.url, request, { ...first, ...key });
+    expect(a.body.data!.result).toEqual({ __typename: 'CancelUserAutoSignEnableUrlSuccess' });
+    // Same subject, same key, same body: its own call, under its own operator, not the first one's result.
+    const b = await post(service.url, request, { ...other, ...key });
+    expect(b.status).toBe(200);
+    expect(b.body.extensions).toBeUndefined();
+    expect(proxy.bodies).toMatchObject([
+      { Operator: { UserId: DEMO.essOperatorUserId } },
+      { Operator: { UserId: OTHER_OPERATOR } },
+    ]);
+    // And the first token's record is still its own.
+    const again = await post(service.url, request, { ...first, ...key });
+    expect(again.body).toEqual({ ...a.body, extensions: { idempotentReplay: true } });
+    expect(proxy.bodies).toHaveLength(2);
   });
 });
 

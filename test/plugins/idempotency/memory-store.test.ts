@@ -6,7 +6,7 @@ describe('MemoryIdempotencyStore', () => {
 
   it('replays a completed record for its lifetime and forgets it the moment it expires', async () => {
     let now = 0;
-    const store = new MemoryIdempotencyStore({ ttlMs: 10_000, waitMs: 100 }, () => now);
+    const store = new MemoryIdempotencyStore({ ttlMs: 10_000, waitMs: 100 }, { maxRecords: 10, now: () => now });
     expect(await store.claim('k', 'f')).toEqual({ state: 'new' });
     await store.complete('k', 'f', result);
     now = 9_999;
@@ -18,14 +18,48 @@ describe('MemoryIdempotencyStore', () => {
 
   it('sweeps expired records of other keys out of memory', async () => {
     let now = 0;
-    const store = new MemoryIdempotencyStore({ ttlMs: 1_000, waitMs: 100 }, () => now);
+    const store = new MemoryIdempotencyStore({ ttlMs: 1_000, waitMs: 100 }, { maxRecords: 10, now: () => now });
     for (const key of ['a', 'b', 'c']) {
       await store.claim(key, 'f');
       await store.complete(key, 'f', result);
     }
     now = 5_000;
     await store.claim('d', 'f');
-    const entries = (store as unknown as { entries: Map<string, unknown> }).entries;
-    expect([...entries.keys()]).toEqual(['d']);
+    expect(store.size).toBe(1);
+  });
+
+  it('holds at most maxRecords: a stream of fresh keys evicts the oldest finished records, each one counted', async () => {
+    let evicted = 0;
+    const store = new MemoryIdempotencyStore(
+      { ttlMs: 60_000, waitMs: 100 },
+      { maxRecords: 100, onEvict: () => evicted++, now: () => 0 },
+    );
+    for (let i = 0; i < 1_000; i++) {
+      await store.claim(`key-${i}`, 'f');
+      await store.complete(`key-${i}`, 'f', result);
+    }
+    expect(store.size).toBe(100);
+    expect(evicted).toBe(900);
+    // The newest are kept, the oldest gone (their key would run again).
+    expect(await store.claim('key-999', 'f')).toEqual({ state: 'replay', result });
+    expect(await store.claim('key-899', 'f')).toEqual({ state: 'new' });
+  });
+
+  it('evicts by finishing order and never a record whose request is still running', async () => {
+    let evicted = 0;
+    const store = new MemoryIdempotencyStore(
+      { ttlMs: 60_000, waitMs: 100 },
+      { maxRecords: 3, onEvict: () => evicted++, now: () => 0 },
+    );
+    await store.claim('running', 'f');
+    await store.claim('first', 'f');
+    await store.claim('second', 'f');
+    await store.complete('second', 'f', result);
+    await store.complete('first', 'f', result);
+    await store.claim('third', 'f');
+    // `second` finished first, so it went first; `running` was claimed earliest but is still running.
+    expect(await store.claim('second', 'f')).toEqual({ state: 'new' });
+    expect(evicted).toBe(2);
+    expect(await store.claim('running', 'other')).toEqual({ state: 'conflict' });
   });
 });

@@ -90,6 +90,28 @@ describe('Idempotency-Key in memory', () => {
     expect(emulator.current.calls.length).toBe(calls);
   });
 
+  it('keeps no record for what sent nothing: a query, or a mutation refused before sending', async () => {
+    const key = randomUUID();
+    expect((await post(service.current.url, { query: '{ mode }' }, { 'idempotency-key': key })).status).toBe(200);
+    const invalid = await cancelWithKey(service.current, key, 'too-short');
+    expect(typename(invalid)).toBe('ValidationError');
+    // Neither was kept, so the key is still free for the request it was meant for.
+    const real = await cancelWithKey(service.current, key, seedQrCode(emulator.current));
+    expect(typename(real)).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
+    expect(real.body.extensions).toBeUndefined();
+  });
+
+  it('answers variables nested 20,000 deep like any other request (no stack overflow, no 500)', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const res = await fetch(service.current.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: `{"query":"{ mode }","variables":{"deep":${deep}}}`,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { mode: 'PRODUCTION' } });
+  });
+
   it('leaves requests without the header alone', async () => {
     const qrCodeId = seedQrCode(emulator.current);
     const query = { query: CANCEL_QR_CODE, variables: { input: { agent: DEMO_AGENT, qrCodeId } } };

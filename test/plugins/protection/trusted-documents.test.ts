@@ -30,7 +30,7 @@ describe('TRUSTED_DOCUMENTS at start-up', () => {
     [
       'a missing file',
       () => join(folder, 'missing.json'),
-      /^Invalid configuration: TRUSTED_DOCUMENTS: cannot read .*missing\.json as JSON/,
+      /^Invalid configuration: TRUSTED_DOCUMENTS: cannot read .*missing\.json \(ENOENT\)$/,
     ],
     ['a file that is not JSON', () => file('text.json', 'hash: document'), /cannot read .* as JSON/],
     [
