@@ -1,7 +1,7 @@
 /** Verifies a request's TC3 signature the way Tencent's gateway does. */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Credentials } from '../tencent/credentials.js';
+import type { Credentials } from '../tencent/credentials/index.js';
 import { canonicalRequest, parseAuthorization, sha256Hex, Tc3Signer, utcDate } from '../tencent/sign.js';
 import type { TencentErrorReply } from './replies.js';
 

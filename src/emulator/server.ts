@@ -9,13 +9,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import type { Credentials } from '../tencent/credentials.js';
+import type { Credentials } from '../tencent/credentials/index.js';
 import { type ActionContext, EMULATED_ACTIONS } from './actions.js';
 import { SignatureVerifier } from './auth.js';
 import { type Fault, FaultPlan, FaultSpec } from './faults.js';
 import { type ActionResult, envelope, failure } from './replies.js';
 import { PerSecondLimit } from './rate-limit.js';
 import { seedDemo } from './seed.js';
+import { EmulatedSts, type StsOptions } from './sts.js';
 import { EsignState } from './state.js';
 
 export const DEFAULT_EMULATOR_CREDENTIALS: Credentials = { secretId: 'AKIDEMULATOR', secretKey: 'emulator-secret' };
@@ -29,6 +30,8 @@ export interface EmulatorOptions {
   seed?: boolean;
   /** Calls per second per action before `RequestLimitExceeded` (Tencent's default: 20); 0 turns it off. */
   rateLimitPerSecond?: number;
+  /** STS: how long the temporary credentials it issues live, and the OIDC provider it knows. */
+  sts?: StsOptions;
   now?: () => number;
 }
 
@@ -44,6 +47,8 @@ export interface Emulator {
   url: string;
   state: EsignState;
   faults: FaultPlan;
+  /** The STS actions and the temporary credentials they issued. */
+  sts: EmulatedSts;
   readonly calls: readonly CallRecord[];
   close(): Promise<void>;
 }
@@ -78,7 +83,8 @@ function parameterError(error: z.ZodError, params: unknown): ActionResult {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const now = options.now ?? Date.now;
-  const verifier = new SignatureVerifier(options.credentials ?? DEFAULT_EMULATOR_CREDENTIALS, now);
+  // Signatures by the emulator's own credentials or by temporary ones its STS issued.
+  const sts = new EmulatedSts(new SignatureVerifier(options.credentials ?? DEFAULT_EMULATOR_CREDENTIALS, now), now, options.sts);
   const state = new EsignState(now);
   if (options.seed) seedDemo(state);
   const faults = new FaultPlan();
@@ -136,12 +142,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (typeof actionName !== 'string' || actionName === '') {
       return send(res, 200, JSON.stringify(envelope(failure('MissingParameter', 'The X-TC-Action header is missing.'))));
     }
+    if (sts.handles(actionName)) {
+      const fault = faults.take(actionName);
+      if (fault && (await applyFault(fault, res, actionName))) return;
+      const signed = { headers: req.headers, path: url.pathname, query: url.search.slice(1), body, service: 'sts' };
+      return answer(res, actionName, sts.handle(actionName, signed));
+    }
     const action = EMULATED_ACTIONS.get(actionName);
     if (!action) return answer(res, actionName, failure('InvalidAction', `The action \`${actionName}\` does not exist.`));
     if (req.headers['x-tc-version'] !== action.version) {
       return answer(res, actionName, failure('NoSuchVersion', `${actionName} is served in version ${action.version}.`));
     }
-    const authError = verifier.verify({
+    const authError = sts.verify({
       headers: req.headers,
       path: url.pathname,
       query: url.search.slice(1),
@@ -221,6 +233,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: ctx.baseUrl,
     state,
     faults,
+    sts,
     calls,
     close: () =>
       new Promise<void>((resolve) => {

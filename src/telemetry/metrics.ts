@@ -48,6 +48,8 @@ export class Metrics {
   private readonly tencentSeconds: Histogram<'service' | 'action'>;
   private readonly limiterWaitSeconds: Histogram<'action'>;
   private readonly breakerTransitions: Counter<'service' | 'state'>;
+  private readonly credentialRenewals: Counter<'provider' | 'result'>;
+  private readonly credentialExpiry: Gauge<'provider'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -88,6 +90,18 @@ export class Metrics {
       name: 'tencent_circuit_breaker_transitions_total',
       help: 'Circuit breaker state changes by service and the state entered',
       labelNames: ['service', 'state'],
+      registers,
+    });
+    this.credentialRenewals = new Counter({
+      name: 'tencent_credential_refreshes_total',
+      help: 'Temporary Tencent credentials fetched, by provider (`assume-role`, `tke-oidc`, `cvm-role`) and result (`ok`, `failed`)',
+      labelNames: ['provider', 'result'],
+      registers,
+    });
+    this.credentialExpiry = new Gauge({
+      name: 'tencent_credentials_expiry_timestamp_seconds',
+      help: 'When the temporary Tencent credentials in use expire (Unix time), by provider',
+      labelNames: ['provider'],
       registers,
     });
     const metrics = this;
@@ -142,5 +156,14 @@ export class Metrics {
 
   breakerChanged(service: Service, state: BreakerState): void {
     this.breakerTransitions.inc({ service, state });
+  }
+
+  credentialsRefreshed(provider: string, expiresAt: number): void {
+    this.credentialRenewals.inc({ provider, result: 'ok' });
+    this.credentialExpiry.set({ provider }, expiresAt / 1000);
+  }
+
+  credentialsRefreshFailed(provider: string): void {
+    this.credentialRenewals.inc({ provider, result: 'failed' });
   }
 }
