@@ -1,23 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { compiled } from '../support/build.js';
-import { configError } from '../support/config.js';
+import { configError, homeWithProfile } from '../support/config.js';
 import { freePort } from '../support/ports.js';
 import { EMPTY_HOME } from '../support/service.js';
 
 const credentials = { TENCENTCLOUD_SECRET_ID: 'AKIDCONFIGTEST', TENCENTCLOUD_SECRET_KEY: 'config-test-secret' };
-
-function homeWithProfile(text: string): string {
-  const home = mkdtempSync(join(tmpdir(), 'esign-profile-'));
-  mkdirSync(join(home, '.tencentcloud'));
-  writeFileSync(join(home, '.tencentcloud', 'credentials'), text);
-  return home;
-}
 
 describe('loadConfig', () => {
   it('runs in sandbox mode with the contract defaults when nothing is set', () => {

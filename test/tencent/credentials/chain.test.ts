@@ -3,7 +3,7 @@
  * emulator's STS, the CVM instance role through a stand-in metadata service, AssumeRole on top of either) delivering
  * credentials the emulator accepts.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
   openChain,
   profileFiles,
 } from '../../../src/tencent/credentials/index.js';
+import { homeWithProfile } from '../../support/config.js';
 import { ACCEPTED, answerTo, ROLE_ARN, webIdentityToken } from '../../support/credentials.js';
 import { TEST_CREDENTIALS, useEmulator } from '../../support/emulator.js';
 import { type FakeMetadata, startMetadata } from '../../support/metadata.js';
@@ -59,15 +60,8 @@ async function open(chain: CredentialChain): Promise<OpenCredentials> {
   return result.open;
 }
 
-function homeWith(text: string): string {
-  const home = mkdtempSync(join(tmpdir(), 'esign-home-'));
-  mkdirSync(join(home, '.tencentcloud'));
-  writeFileSync(join(home, '.tencentcloud', 'credentials'), text);
-  return home;
-}
-
 describe('the order of the chain', () => {
-  const profile = homeWith('[default]\nsecret_id = AKIDPROFILE\nsecret_key = profile-key\n');
+  const profile = homeWithProfile('[default]\nsecret_id = AKIDPROFILE\nsecret_key = profile-key\n');
 
   it('takes the environment first, then the profile files, then TKE OIDC, then the CVM instance role', () => {
     const all = settings({ environment: TEST_CREDENTIALS, profileFiles: profileFiles(profile), tke });

@@ -18,6 +18,15 @@ afterAll(() => http.close());
 const sts = () => new StsClient({ http, endpoint: emulator.current.url, now: Date.now });
 const session = { roleArn: ROLE_ARN, sessionName: 'esign-test', durationSeconds: 3600 };
 
+/** What the emulator answers a call signed with the temporary credentials the SDK's provider obtained. */
+async function sdkAnswer(provider: {
+  getCredential(): Promise<{ secretId?: string; secretKey?: string; token?: string }>;
+}) {
+  const { secretId, secretKey, token } = await provider.getCredential();
+  expect(token).toEqual(expect.any(String));
+  return answerTo(emulator.current, { secretId: secretId!, secretKey: secretKey!, token: token! });
+}
+
 describe('AssumeRole', () => {
   it('answers temporary credentials for a signed request, which the emulator then accepts', async () => {
     const before = Date.now();
@@ -50,15 +59,7 @@ describe('AssumeRole', () => {
       { credential: TEST_CREDENTIALS, profile: sdkProfile('sts', emulator.current.url) },
       { RoleArn: ROLE_ARN, RoleSessionName: 'sdk-session', DurationSeconds: 900 },
     );
-    const issued = await credential.getCredential();
-    expect(issued.token).toEqual(expect.any(String));
-    expect(
-      await answerTo(emulator.current, {
-        secretId: issued.secretId!,
-        secretKey: issued.secretKey!,
-        token: issued.token!,
-      }),
-    ).toBe(ACCEPTED);
+    expect(await sdkAnswer(credential)).toBe(ACCEPTED);
   });
 });
 
@@ -124,14 +125,7 @@ describe('AssumeRoleWithWebIdentity', () => {
         RoleSessionName: 'sdk-oidc',
       },
     );
-    const issued = await credential.getCredential();
-    expect(
-      await answerTo(emulator.current, {
-        secretId: issued.secretId!,
-        secretKey: issued.secretKey!,
-        token: issued.token!,
-      }),
-    ).toBe(ACCEPTED);
+    expect(await sdkAnswer(credential)).toBe(ACCEPTED);
   });
 });
 
