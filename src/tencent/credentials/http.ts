@@ -22,7 +22,7 @@ export class CredentialHttp {
 
   constructor(private readonly timeoutMs: number) {}
 
-  /** Rejects on a network failure or time-out with an error naming the code, never the URL's secrets (it has none). */
+  /** Rejects on a network failure or time-out, with the origin and the error code in the message. */
   async send(url: string, { method, headers, body }: HttpRequest, timeoutMs = this.timeoutMs): Promise<HttpReply> {
     let res: Awaited<ReturnType<Agent['request']>>;
     const { origin, pathname, search } = new URL(url);

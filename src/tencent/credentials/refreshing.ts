@@ -33,7 +33,6 @@ export interface RefreshingOptions {
   fetch: () => Promise<TemporaryCredentials>;
   now?: () => number;
   events?: CredentialEvents | undefined;
-  retryDelayMs?: number;
 }
 
 export class RefreshingCredentials implements CredentialSource {
@@ -41,7 +40,6 @@ export class RefreshingCredentials implements CredentialSource {
   private readonly fetch: () => Promise<TemporaryCredentials>;
   private readonly now: () => number;
   private readonly events: CredentialEvents | undefined;
-  private readonly retryDelayMs: number;
   private cached: Cached | undefined;
   private renewing: Promise<Cached> | undefined;
   private lastFailure: { at: number; error: Error } | undefined;
@@ -51,12 +49,6 @@ export class RefreshingCredentials implements CredentialSource {
     this.fetch = options.fetch;
     this.now = options.now ?? Date.now;
     this.events = options.events;
-    this.retryDelayMs = options.retryDelayMs ?? RETRY_DELAY_MS;
-  }
-
-  /** When the credentials in use expire; undefined before the first fetch. */
-  get expiresAt(): number | undefined {
-    return this.cached?.expiresAt;
   }
 
   current(): Credentials | Promise<Credentials> {
@@ -76,7 +68,7 @@ export class RefreshingCredentials implements CredentialSource {
   }
 
   private mayRenew(now: number): boolean {
-    return !this.renewing && (!this.lastFailure || now >= this.lastFailure.at + this.retryDelayMs);
+    return !this.renewing && (!this.lastFailure || now >= this.lastFailure.at + RETRY_DELAY_MS);
   }
 
   private unavailable(error: Error): CredentialsUnavailableError {

@@ -109,7 +109,7 @@ export class StsClient {
     };
     if (signWith?.token) headers['x-tc-token'] = signWith.token;
 
-    const reply = await this.options.http.send(new URL(path, this.url).href, { method: 'POST', headers, body });
+    const reply = await this.options.http.send(this.url.href, { method: 'POST', headers, body });
     if (reply.status !== 200) throw new Error(`${action}: STS answered HTTP ${reply.status}`);
     let json: unknown;
     try {
