@@ -1,17 +1,23 @@
 /** `npm start`: the GraphQL service, in sandbox mode when no Tencent credentials are configured. */
 import { type Config, ConfigError, loadConfig } from './config/index.js';
-import { startService } from './server/service.js';
+import { type RunningService, startService } from './server/service.js';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
+/** A configuration the service cannot start with: one line naming the variable, and exit 1. */
+function refuse(error: unknown): never {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
 
-const service = await startService(config);
+let config: Config;
+let service: RunningService;
+try {
+  config = loadConfig();
+  // Opening the credential chain may ask the CVM metadata service or STS, so it can refuse too.
+  service = await startService(config);
+} catch (error) {
+  refuse(error);
+}
 const { logger } = service;
 const browserUrl = service.url.replace('//127.0.0.1:', '//localhost:');
 if (service.emulator) {
@@ -19,7 +25,7 @@ if (service.emulator) {
     [
       '┌ SANDBOX MODE: no Tencent credentials found, so nothing reaches Tencent.',
       `│ Calls go to the built-in e-sign emulator at ${service.emulator.url}, seeded with demo records.`,
-      '└ Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or ~/.tencentcloud/credentials) to use Tencent.',
+      '└ Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or a profile file, a TKE or CVM role) to use Tencent.',
     ].join('\n'),
   );
 }

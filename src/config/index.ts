@@ -2,9 +2,10 @@
  * The service's configuration, read from environment variables and validated once at start-up. A bad value
  * stops start-up with a one-line {@link ConfigError} naming the variable; every rule is in schema.ts.
  */
+import { homedir } from 'node:os';
 import type { z } from 'zod';
 import type { CallerIdentity, IdentityField } from '../resolvers/caller.js';
-import { type Credentials, CredentialsError, resolveCredentials } from '../tencent/credentials.js';
+import { type CredentialChain, discoverChain, profileFiles } from '../tencent/credentials/index.js';
 import { ENVIRONMENT_ENDPOINTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
 import type { LogLevel } from '../telemetry/logger.js';
 import type { TencentLanguage } from '../tencent/language.js';
@@ -17,6 +18,8 @@ export { ConfigError };
 
 /** `sandbox`: no credentials, so the built-in emulator stands in for Tencent. */
 export type Mode = 'sandbox' | EsignEnvironment;
+
+export type { CredentialChain };
 
 export type ClaimNames = Record<IdentityField, string>;
 
@@ -71,9 +74,16 @@ export interface Config {
   port: number;
   host: string;
   production: boolean;
+  /**
+   * `sandbox` when no credentials are configured. When the CVM instance role is the chain's last resort
+   * (`credentials.base.kind === 'cvm-role'`), start-up asks the metadata service, and an answer turns sandbox
+   * mode into `environment`.
+   */
   mode: Mode;
-  /** Absent in sandbox mode, where the emulator's own credentials are used. */
-  credentials: Credentials | undefined;
+  /** The Tencent environment calls go to whenever the mode is not sandbox. */
+  environment: EsignEnvironment;
+  /** Where credentials come from; sandbox mode signs with the emulator's own instead. */
+  credentials: CredentialChain;
   /** Tencent's endpoints; in sandbox mode replaced by the emulator's address at start-up. */
   endpoints: Endpoints;
   region: string | undefined;
@@ -186,17 +196,42 @@ function protectionFrom(vars: Environment, production: boolean): Protection {
   };
 }
 
-function credentialsFrom(env: NodeJS.ProcessEnv, home: string | undefined): Credentials | undefined {
-  try {
-    return resolveCredentials(env, home);
-  } catch (error) {
-    if (error instanceof CredentialsError) throw new ConfigError(`Invalid configuration: ${error.message}`);
-    throw error;
-  }
+const CREDENTIAL_SOURCES =
+  'set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, a [default] profile in ~/.tencentcloud/credentials or /etc/tencentcloud/credentials, the TKE_* variables of an OIDC role, or bind a CVM instance role';
+
+/** The one-line refusal of production without credentials; `why`: what the chain found instead. */
+export function noCredentialsError(why: readonly string[]): ConfigError {
+  const found = why.length > 0 ? ` (${why.join('; ')})` : '';
+  return new ConfigError(`Refusing to start: NODE_ENV=production but no Tencent credentials${found}: ${CREDENTIAL_SOURCES}.`);
 }
 
-/** Reads the configuration; throws {@link ConfigError} naming the variable at fault. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string): Config {
+function credentialChain(vars: Environment, home: string, systemFile: string | undefined): CredentialChain {
+  return discoverChain({
+    environment: {
+      secretId: vars.TENCENTCLOUD_SECRET_ID,
+      secretKey: vars.TENCENTCLOUD_SECRET_KEY,
+      token: vars.TENCENTCLOUD_SESSION_TOKEN,
+    },
+    profileFiles: profileFiles(home, systemFile),
+    tke: {
+      region: vars.TKE_REGION,
+      providerId: vars.TKE_PROVIDER_ID,
+      tokenFile: vars.TKE_WEB_IDENTITY_TOKEN_FILE,
+      roleArn: vars.TKE_ROLE_ARN,
+    },
+    cvmRole: vars.TENCENT_CVM_ROLE === 'auto',
+    metadataUrl: vars.TENCENT_METADATA_URL,
+    session: { sessionName: vars.TENCENTCLOUD_ROLE_SESSION_NAME, durationSeconds: vars.TENCENT_ROLE_DURATION_SECONDS },
+    roleArn: vars.TENCENTCLOUD_ROLE_ARN,
+    stsEndpoint: vars.TENCENT_STS_ENDPOINT,
+  });
+}
+
+/**
+ * Reads the configuration; throws {@link ConfigError} naming the variable at fault. `home` and `systemFile` say where
+ * the profile files are (`~/.tencentcloud/credentials`, `/etc/tencentcloud/credentials`), for tests.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, home = homedir(), systemFile?: string): Config {
   // An empty variable means "unset", as in most shells' `VAR= npm start`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = Environment.safeParse(present);
@@ -204,18 +239,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string):
   const vars = parsed.data;
 
   const production = vars.NODE_ENV === 'production';
-  const credentials = credentialsFrom(env, home);
-  if (!credentials && production) {
-    throw new ConfigError(
-      'Refusing to start: NODE_ENV=production but no Tencent credentials (set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or a [default] profile in ~/.tencentcloud/credentials).',
-    );
-  }
+  const credentials = credentialChain(vars, home, systemFile);
+  if (!credentials.base && production) throw noCredentialsError(credentials.notes);
+  const configured = credentials.base !== undefined && credentials.base.kind !== 'cvm-role';
   const environment = ENVIRONMENT_ENDPOINTS[vars.TENCENT_ESIGN_ENV];
   return {
     port: vars.PORT,
     host: vars.HOST,
     production,
-    mode: credentials ? vars.TENCENT_ESIGN_ENV : 'sandbox',
+    mode: configured ? vars.TENCENT_ESIGN_ENV : 'sandbox',
+    environment: vars.TENCENT_ESIGN_ENV,
     credentials,
     endpoints: {
       ess: vars.TENCENT_ESS_ENDPOINT ?? environment.ess,

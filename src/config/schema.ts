@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CallerIdentity } from '../resolvers/caller.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
+import { DEFAULT_DURATION_SECONDS, METADATA_URL, STS_ENDPOINT } from '../tencent/credentials/index.js';
 import { ESIGN_ENVIRONMENTS } from '../tencent/endpoints.js';
 import { TENCENT_LANGUAGES } from '../tencent/language.js';
 
@@ -13,6 +14,7 @@ import { TENCENT_LANGUAGES } from '../tencent/language.js';
 export const GROUPS = [
   'Server',
   'Tencent',
+  'Credentials',
   'Reliability',
   'Shared state',
   'Authentication',
@@ -136,21 +138,6 @@ export const Environment = z.object({
     .default(10_000)
     .meta({ group: 'Server', description: 'On SIGTERM or SIGINT, how long in-flight requests may take to finish' }),
 
-  TENCENTCLOUD_SECRET_ID: text.optional().meta({
-    group: 'Tencent',
-    defaultText: '`[default]` of `~/.tencentcloud/credentials`',
-    description: 'Tencent Cloud API credentials (the names Tencent’s SDKs and CLI read); none at all: sandbox mode',
-  }),
-  TENCENTCLOUD_SECRET_KEY: text.optional().meta({
-    group: 'Tencent',
-    defaultText: 'as above',
-    description: 'The secret key; used only to sign, never logged or returned',
-  }),
-  TENCENTCLOUD_SESSION_TOKEN: text.optional().meta({
-    group: 'Tencent',
-    defaultText: 'as above',
-    description: 'Session token of temporary credentials, sent as `X-TC-Token`',
-  }),
   TENCENT_ESIGN_ENV: oneOf(ESIGN_ENVIRONMENTS)
     .default('production')
     .meta({
@@ -187,6 +174,66 @@ export const Environment = z.object({
   TENCENT_TIMEOUT_MS: integer(1, 600_000)
     .default(10_000)
     .meta({ group: 'Tencent', description: 'Time-out of one call to Tencent' }),
+
+  TENCENTCLOUD_SECRET_ID: text.optional().meta({
+    group: 'Credentials',
+    defaultText: 'next in the chain',
+    description:
+      'With `TENCENTCLOUD_SECRET_KEY`: Tencent Cloud API credentials, first in the chain (the names Tencent’s SDKs read); with only one of the two the chain goes on, as in the SDKs',
+  }),
+  TENCENTCLOUD_SECRET_KEY: text.optional().meta({
+    group: 'Credentials',
+    defaultText: 'as above',
+    description: 'The secret key; used only to sign, never logged or returned',
+  }),
+  TENCENTCLOUD_SESSION_TOKEN: text.optional().meta({
+    group: 'Credentials',
+    defaultText: 'as above',
+    description:
+      'Session token of temporary credentials, sent as `X-TC-Token`; they are used as they are until the process restarts (a role is renewed instead)',
+  }),
+  TKE_REGION: text.optional().meta({
+    group: 'Credentials',
+    description:
+      'With `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE` and `TKE_ROLE_ARN` (set by TKE for a pod with an OIDC role): the region `AssumeRoleWithWebIdentity` is sent to; third in the chain, after the profile files',
+  }),
+  TKE_PROVIDER_ID: text.optional().meta({ group: 'Credentials', description: 'The OIDC identity provider’s name in CAM' }),
+  TKE_WEB_IDENTITY_TOKEN_FILE: text.optional().meta({
+    group: 'Credentials',
+    description: 'File holding the pod’s OIDC token; read again at every renewal',
+  }),
+  TKE_ROLE_ARN: text.optional().meta({ group: 'Credentials', description: 'The role the OIDC token is exchanged for' }),
+  TENCENT_CVM_ROLE: oneOf(['auto', 'off'])
+    .default('auto')
+    .meta({
+      group: 'Credentials',
+      description:
+        '`auto`: when nothing earlier in the chain has credentials, ask the CVM instance metadata service for the instance role’s (at start-up, for up to 1 s); `off`: never',
+    }),
+  TENCENT_METADATA_URL: baseUrl.default(METADATA_URL).meta({
+    group: 'Credentials',
+    description: 'Base URL of the CVM instance metadata service (a local stand-in in tests)',
+  }),
+  TENCENTCLOUD_ROLE_ARN: text
+    .regex(/^qcs::cam::uin\/\d+:/, 'must be a CAM role ARN, e.g. qcs::cam::uin/100000000001:roleName/esign')
+    .optional()
+    .meta({
+      group: 'Credentials',
+      description:
+        'A role to assume with STS `AssumeRole`, signed with whichever credentials the chain found; calls are then signed with the role’s temporary credentials, renewed before they expire',
+    }),
+  TENCENTCLOUD_ROLE_SESSION_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{2,128}$/, 'must be 2–128 letters, digits or +=,.@_-')
+    .default('esign-graphql')
+    .meta({ group: 'Credentials', description: '`RoleSessionName` of `AssumeRole` and `AssumeRoleWithWebIdentity`' }),
+  TENCENT_ROLE_DURATION_SECONDS: integer(1, 43_200)
+    .default(DEFAULT_DURATION_SECONDS)
+    .meta({ group: 'Credentials', description: 'Lifetime asked for the role’s temporary credentials (`DurationSeconds`)' }),
+  TENCENT_STS_ENDPOINT: baseUrl.default(STS_ENDPOINT).meta({
+    group: 'Credentials',
+    description: 'Base URL of STS, e.g. `http://127.0.0.1:9100` for `npm run emulator`',
+  }),
 
   TENCENT_RATE_LIMIT_PER_SECOND: integer(0, 100_000)
     .default(20)

@@ -7,18 +7,31 @@ import { array, boolean, integer, optional, type Param, required, string, struct
 import { type ActionResult, type ApiError, failure, say, success } from './replies.js';
 import * as errors from './errors.js';
 import type { EsignState, PersonKey } from './state.js';
+import {
+  AssumeRoleParameters,
+  assumeRole,
+  assumeRoleWithWebIdentity,
+  type EmulatedSts,
+  STS_VERSION,
+  WebIdentityParameters,
+} from './sts.js';
 
 export interface ActionContext {
   state: EsignState;
+  sts: EmulatedSts;
   /** The emulator's own base URL, for the links it hands out. */
   baseUrl: string;
   now: () => number;
 }
 
+const VERSIONS = { ess: '2020-11-11', essbasic: '2021-05-26', sts: STS_VERSION } as const;
+
 export interface EmulatedAction {
   name: string;
-  service: 'ess' | 'essbasic';
+  service: keyof typeof VERSIONS;
   version: string;
+  /** `skip`: called with `Authorization: SKIP` instead of a signature (STS's AssumeRoleWithWebIdentity). */
+  authorization: 'tc3' | 'skip';
   /** Checks the request body and, when it is valid, acts on it. */
   run(body: unknown, ctx: ActionContext): ActionResult;
 }
@@ -28,11 +41,13 @@ function action<T>(
   name: string,
   parameters: Param<T>,
   handle: (request: T, ctx: ActionContext) => ActionResult,
+  authorization: EmulatedAction['authorization'] = 'tc3',
 ): EmulatedAction {
   return {
     name,
     service,
-    version: service === 'ess' ? '2020-11-11' : '2021-05-26',
+    version: VERSIONS[service],
+    authorization,
     run(body, ctx) {
       const checked = parameters.check(body, '');
       return checked.ok ? handle(checked.value, ctx) : failure(checked.error);
@@ -131,6 +146,15 @@ const ALREADY_ENABLED = failure({
 
 export const EMULATED_ACTIONS: ReadonlyMap<string, EmulatedAction> = new Map(
   [
+    action('sts', 'AssumeRole', AssumeRoleParameters, (req, { sts }) => assumeRole(sts, req)),
+    action(
+      'sts',
+      'AssumeRoleWithWebIdentity',
+      WebIdentityParameters,
+      (req, { sts, now }) => assumeRoleWithWebIdentity(sts, req, now()),
+      // Its reference: with signature v3 no X-TC-Token is sent and Authorization is the literal SKIP.
+      'skip',
+    ),
     action(
       'ess',
       'CreateUserAutoSignEnableUrl',

@@ -7,6 +7,7 @@ const env = z
     EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(9100),
     EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
     EMULATOR_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(20),
+    EMULATOR_STS_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(1).max(43_200).optional(),
     TENCENTCLOUD_SECRET_ID: z.string().min(1).default(DEFAULT_EMULATOR_CREDENTIALS.secretId),
     TENCENTCLOUD_SECRET_KEY: z.string().min(1).default(DEFAULT_EMULATOR_CREDENTIALS.secretKey),
     TENCENTCLOUD_SESSION_TOKEN: z.string().min(1).optional(),
@@ -23,6 +24,7 @@ const {
   EMULATOR_PORT,
   EMULATOR_HOST,
   EMULATOR_RATE_LIMIT_PER_SECOND,
+  EMULATOR_STS_MAX_LIFETIME_SECONDS,
   TENCENTCLOUD_SECRET_ID,
   TENCENTCLOUD_SECRET_KEY,
   TENCENTCLOUD_SESSION_TOKEN,
@@ -32,6 +34,7 @@ const emulator = await startEmulator({
   port: EMULATOR_PORT,
   rateLimitPerSecond: EMULATOR_RATE_LIMIT_PER_SECOND,
   seed: true,
+  sts: { maxLifetimeSeconds: EMULATOR_STS_MAX_LIFETIME_SECONDS },
   credentials: {
     secretId: TENCENTCLOUD_SECRET_ID,
     secretKey: TENCENTCLOUD_SECRET_KEY,
@@ -40,6 +43,9 @@ const emulator = await startEmulator({
 });
 console.log(`Tencent e-sign emulator listening on ${emulator.url}`);
 console.log(`  verifying signatures of SecretId ${TENCENTCLOUD_SECRET_ID} (seeded with the demo records)`);
+console.log(
+  `  STS (AssumeRole, AssumeRoleWithWebIdentity) at the same address; temporary credentials live ${EMULATOR_STS_MAX_LIFETIME_SECONDS ?? 'as asked, up to 43200'} s`,
+);
 console.log(`  control API: ${emulator.url}/_emulator/calls, ${emulator.url}/_emulator/faults`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

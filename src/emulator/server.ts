@@ -15,7 +15,8 @@ import { admit, MAX_REQUEST_BYTES } from './gateway.js';
 import { SlidingWindowLimit } from './rate-limit.js';
 import { type ActionResult, envelope, failure, type Language, say } from './replies.js';
 import { seedDemo } from './seed.js';
-import { type EmulatorCredentials, SignatureVerifier } from './signature.js';
+import type { EmulatorCredentials } from './signature.js';
+import { EmulatedSts, type StsOptions } from './sts.js';
 import { EsignState } from './state.js';
 
 export type { EmulatorCredentials } from './signature.js';
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
   seed?: boolean;
   /** Calls per action admitted in any 1,000 ms before `RequestLimitExceeded` (Tencent's default, 20); 0: no limit. */
   rateLimitPerSecond?: number;
+  /** STS: how long the temporary credentials it issues live, and the OIDC provider it knows. */
+  sts?: StsOptions;
   /** The emulator's clock (ms): signatures' skew, the rate limit, QR codes' expiry, the Date header. */
   now?: () => number;
 }
@@ -50,6 +53,8 @@ export interface Emulator {
   url: string;
   state: EsignState;
   faults: FaultPlan;
+  /** The STS actions and the temporary credentials they issued. */
+  sts: EmulatedSts;
   readonly calls: readonly CallRecord[];
   close(): Promise<void>;
 }
@@ -70,13 +75,15 @@ async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Bu
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const now = options.now ?? Date.now;
-  const verifier = new SignatureVerifier(options.credentials ?? DEFAULT_EMULATOR_CREDENTIALS, now);
+  // Signatures by the emulator's own credentials or by temporary ones its STS issued.
+  // Signatures by the emulator's own credentials or by temporary ones its STS issued.
+  const sts = new EmulatedSts(options.credentials ?? DEFAULT_EMULATOR_CREDENTIALS, now, options.sts);
   const state = new EsignState(now);
   if (options.seed) seedDemo(state);
   const faults = new FaultPlan();
   const limit = new SlidingWindowLimit(options.rateLimitPerSecond ?? 20, now);
   const calls: CallRecord[] = [];
-  const ctx: ActionContext = { state, baseUrl: '', now };
+  const ctx: ActionContext = { state, sts, baseUrl: '', now };
 
   // The Date header follows the emulator's clock, so clients can measure their offset from it.
   function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
@@ -129,7 +136,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const gate = admit({ method: req.method ?? '', headers: req.headers, size });
     if (!gate.ok) return answer(res, gate.actionName, failure(gate.error), gate.language);
     const { action, language } = gate;
-    const authError = verifier.verify({ headers: req.headers, body, service: action.service });
+    const authError =
+      action.authorization === 'skip'
+        ? req.headers.authorization === 'SKIP'
+          ? undefined
+          : errors.invalidAuthorization(`${action.name} is called with Authorization: SKIP.`)
+        : sts.verify({ headers: req.headers, body, service: action.service });
     if (authError) return answer(res, action.name, failure(authError), language);
     if (!limit.admit(action.name)) return answer(res, action.name, failure(errors.requestLimitExceeded()), language);
 
@@ -211,6 +223,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: ctx.baseUrl,
     state,
     faults,
+    sts,
     calls,
     close: () =>
       new Promise<void>((resolve) => {

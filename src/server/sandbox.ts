@@ -5,7 +5,7 @@
 import { DEFAULT_EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../emulator/server.js';
 import { DEMO } from '../emulator/seed.js';
 import type { ExampleValues } from '../plugins/browser/graphiql.js';
-import type { Credentials } from '../tencent/credentials.js';
+import type { Credentials } from '../tencent/credentials/index.js';
 
 export const SANDBOX_EXAMPLE_VALUES: ExampleValues = {
   essOperatorUserId: DEMO.essOperatorUserId,

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../config/index.js';
+import { type Config, ConfigError, type Mode, noCredentialsError } from '../config/index.js';
 import type { Emulator } from '../emulator/server.js';
 import { PLACEHOLDER_VALUES } from '../plugins/browser/graphiql.js';
 import { MemoryIdempotencyStore } from '../plugins/idempotency/memory-store.js';
@@ -13,6 +13,13 @@ import type { ServiceMode } from '../schema/builder.js';
 import { type Logger, loggerFor } from '../telemetry/logger.js';
 import { Metrics } from '../telemetry/metrics.js';
 import { TencentClient } from '../tencent/client.js';
+import {
+  type CredentialEvents,
+  CredentialsError,
+  type OpenCredentials,
+  type OpenResult,
+  openChain,
+} from '../tencent/credentials/index.js';
 import type { BreakerState } from '../tencent/breaker.js';
 import { SERVICES, type Service } from '../tencent/endpoints.js';
 import { createApp, GRAPHQL_PATH } from './app.js';
@@ -39,22 +46,79 @@ export function breakerReporter(log: Logger, metrics: Metrics): (service: Servic
   };
 }
 
+/** Logs and counts each renewal of temporary credentials, and each failed one. */
+export function credentialReporter(log: Logger, metrics: Metrics): CredentialEvents {
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  return {
+    refreshed({ provider, expiresAt }) {
+      metrics.credentialsRefreshed(provider, expiresAt);
+      log.info({ provider, expiresAt: iso(expiresAt) }, 'tencent credentials refreshed');
+    },
+    refreshFailed({ provider, error, validUntil }) {
+      metrics.credentialsRefreshFailed(provider);
+      const kept = validUntil === undefined ? 'none are valid' : 'the current ones are used until then';
+      log.warn({ provider, error, validUntil: iso(validUntil) }, `tencent credentials refresh failed: ${kept}`);
+    },
+  };
+}
+
+/**
+ * Opens the credential chain. Undefined means sandbox mode: nothing configured, and the CVM instance role, if it was
+ * to be asked, did not answer (production refuses to start instead).
+ */
+async function openCredentials(
+  config: Config,
+  log: Logger,
+  events: CredentialEvents,
+  now: (() => number) | undefined,
+): Promise<OpenCredentials | undefined> {
+  const chain = config.credentials;
+  for (const note of chain.notes) log.warn(`Tencent credentials: ${note}`);
+  if (config.mode === 'sandbox' && chain.base?.kind !== 'cvm-role') return undefined;
+  let result: OpenResult;
+  try {
+    result = await openChain(chain, { now, events });
+  } catch (error) {
+    if (error instanceof CredentialsError) throw new ConfigError(`Refusing to start: Tencent credentials from ${error.message}`);
+    throw error;
+  }
+  if (result.unavailable !== undefined) {
+    if (config.production) throw noCredentialsError([...chain.notes, result.unavailable]);
+    log.info(`No Tencent credentials (${result.unavailable}): sandbox mode`);
+    return undefined;
+  }
+  log.info({ credentials: result.open.description }, 'Tencent credentials');
+  return result.open;
+}
+
+export interface ServiceOptions {
+  /** The clock Tencent calls are signed and temporary credentials judged by; tests replace it. */
+  now?: () => number;
+}
+
 const REDIS_STARTUP_WAIT_MS = 2_000;
 /** How often, while shutting down, connections that finished their request are closed. */
 const DRAIN_POLL_MS = 50;
 
 /** `logger`: a pino logger to use, `false` for none; by default one from the configuration (`LOG_LEVEL`). */
-export async function startService(config: Config, logger?: Logger | boolean): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  logger?: Logger | boolean,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const log = await loggerFor(config, logger);
   const metrics = new Metrics();
+  const credentials = await openCredentials(config, log, credentialReporter(log, metrics), options.now);
+  const effectiveMode: Mode = credentials ? config.environment : 'sandbox';
   // Imported only here, so the emulator is loaded only in sandbox mode.
-  const sandbox = config.mode === 'sandbox' ? await (await import('./sandbox.js')).startSandbox() : undefined;
+  const sandbox = credentials ? undefined : await (await import('./sandbox.js')).startSandbox();
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const client = new TencentClient({
-    credentials: sandbox?.credentials ?? config.credentials!,
+    credentials: sandbox?.credentials ?? credentials!.source,
     endpoints: sandbox ? { ess: sandbox.emulator.url, essbasic: sandbox.emulator.url } : config.endpoints,
     region: config.region,
     timeoutMs: config.timeoutMs,
+    now: options.now,
   });
   // Instrumented inside the policies, so every attempt is logged and counted.
   const tencent = reliableCaller(new InstrumentedCaller(client, log, metrics), config, redis, {
@@ -76,14 +140,14 @@ export async function startService(config: Config, logger?: Logger | boolean): P
     const redisState: RedisHealth | 'not configured' = redis ? redisHealth(redis) : 'not configured';
     return {
       ready: !shuttingDown && redisState !== 'unreachable',
-      mode: config.mode,
+      mode: effectiveMode,
       shuttingDown,
       redis: redisState,
       breakers: Object.fromEntries(SERVICES.map((service) => [service, tencent.breakers[service].state])),
     };
   };
 
-  const mode = config.mode.toUpperCase() as ServiceMode;
+  const mode = effectiveMode.toUpperCase() as ServiceMode;
   const yoga = createApp({
     config,
     mode,
@@ -128,6 +192,7 @@ export async function startService(config: Config, logger?: Logger | boolean): P
     clearInterval(drain);
     clearTimeout(deadline);
     await client.close();
+    await credentials?.close();
     await redis?.quit().catch(() => redis.disconnect());
     await sandbox?.emulator.close();
   };

@@ -56,6 +56,8 @@ export class Metrics {
   private readonly breakerTransitions: Counter<'service' | 'state'>;
   private readonly authRefusals: Counter<'reason'>;
   private readonly idempotencyEvictions: Counter;
+  private readonly credentialRenewals: Counter<'provider' | 'result'>;
+  private readonly credentialExpiry: Gauge<'provider'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -107,6 +109,18 @@ export class Metrics {
     this.idempotencyEvictions = new Counter({
       name: 'idempotency_records_evicted_total',
       help: 'Idempotency records dropped before their time because the in-memory store was full (oldest first)',
+      registers,
+    });
+    this.credentialRenewals = new Counter({
+      name: 'tencent_credential_refreshes_total',
+      help: 'Temporary Tencent credentials fetched, by provider (`assume-role`, `tke-oidc`, `cvm-role`) and result (`ok`, `failed`)',
+      labelNames: ['provider', 'result'],
+      registers,
+    });
+    this.credentialExpiry = new Gauge({
+      name: 'tencent_credentials_expiry_timestamp_seconds',
+      help: 'When the temporary Tencent credentials in use expire (Unix time), by provider',
+      labelNames: ['provider'],
       registers,
     });
     const metrics = this;
@@ -184,4 +198,12 @@ export class Metrics {
   readonly idempotencyEvicted = (): void => {
     this.idempotencyEvictions.inc();
   };
+  credentialsRefreshed(provider: string, expiresAt: number): void {
+    this.credentialRenewals.inc({ provider, result: 'ok' });
+    this.credentialExpiry.set({ provider }, expiresAt / 1000);
+  }
+
+  credentialsRefreshFailed(provider: string): void {
+    this.credentialRenewals.inc({ provider, result: 'failed' });
+  }
 }

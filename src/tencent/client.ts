@@ -7,12 +7,12 @@ import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import { z } from 'zod';
 import type { ReplyOf, RequestOf, TencentAction } from './action.js';
-import type { Credentials } from './credentials.js';
+import { type Credentials, type CredentialSource, fixedCredentials, isCredentialSource } from './credentials/source.js';
 import { type Endpoints, SERVICE_VERSIONS, SERVICES, type Service } from './endpoints.js';
 import { Tc3Signer } from './sign.js';
 
-/** Why a call produced no Tencent answer. */
-export type UpstreamReason = 'network' | 'timeout' | 'http-status' | 'bad-reply' | 'circuit-open';
+/** Why a call produced no Tencent answer; `credentials`: none were valid to sign with, so nothing was sent. */
+export type UpstreamReason = 'network' | 'timeout' | 'http-status' | 'bad-reply' | 'circuit-open' | 'credentials';
 
 export type TencentFailure =
   | { kind: 'tencent'; code: string; message: string; requestId: string }
@@ -44,7 +44,8 @@ export interface TencentCaller {
 }
 
 export interface TencentClientOptions {
-  credentials: Credentials;
+  /** Asked before every attempt; fixed credentials may be given as they are. */
+  credentials: Credentials | CredentialSource;
   endpoints: Endpoints;
   region?: string | undefined;
   timeoutMs: number;
@@ -132,7 +133,9 @@ const CLOCK_CORRECTION_THRESHOLD_MS = 60_000;
 
 export class TencentClient implements TencentCaller {
   private readonly targets: Record<Service, Target>;
-  private readonly signer: Tc3Signer;
+  private readonly credentials: CredentialSource;
+  /** The signer of the credentials last signed with: its signing keys are derived once per day and secret key. */
+  private signing: { credentials: Credentials; signer: Tc3Signer } | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: TencentClientOptions) {
@@ -140,7 +143,9 @@ export class TencentClient implements TencentCaller {
     this.targets = Object.fromEntries(
       SERVICES.map((service) => [service, targetFor(options.endpoints[service], connections)]),
     ) as Record<Service, Target>;
-    this.signer = new Tc3Signer(options.credentials.secretKey);
+    this.credentials = isCredentialSource(options.credentials)
+      ? options.credentials
+      : fixedCredentials(options.credentials);
     this.now = options.now ?? Date.now;
   }
 
@@ -168,6 +173,17 @@ export class TencentClient implements TencentCaller {
     body: string,
   ): Promise<{ outcome: TencentOutcome<ReplyOf<A>>; date?: string }> {
     const { service, name } = action;
+    const who = `Tencent e-sign (${service} ${name})`;
+    let credentials: Credentials;
+    try {
+      const current = this.credentials.current();
+      credentials = current instanceof Promise ? await current : current;
+    } catch (error) {
+      return { outcome: upstream('credentials', `${who} was not called: ${(error as Error).message}`, false) };
+    }
+    if (this.signing?.credentials !== credentials) {
+      this.signing = { credentials, signer: new Tc3Signer(credentials.secretKey) };
+    }
     const target = this.targets[service];
     const timestamp = Math.floor((this.now() + this.clockOffsetMs) / 1000);
     // Signed as in the documentation's example, not only `content-type;host` as the official SDKs sign:
@@ -178,15 +194,14 @@ export class TencentClient implements TencentCaller {
       ...signed,
       'x-tc-timestamp': String(timestamp),
       'x-tc-version': SERVICE_VERSIONS[service],
-      authorization: this.signer.authorization(
-        { secretId: this.options.credentials.secretId, service, timestamp },
+      authorization: this.signing.signer.authorization(
+        { secretId: credentials.secretId, service, timestamp },
         { method: 'POST', path: target.path, query: '', headers: signed, payload: body },
       ),
     };
     if (this.options.region) headers['x-tc-region'] = this.options.region;
-    if (this.options.credentials.token) headers['x-tc-token'] = this.options.credentials.token;
+    if (credentials.token) headers['x-tc-token'] = credentials.token;
 
-    const who = `Tencent e-sign (${service} ${name})`;
     let status: number;
     let text: string;
     let date: string | undefined;

@@ -1,22 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { compiled } from '../support/build.js';
-import { configError } from '../support/config.js';
+import { configError, homeWithProfile } from '../support/config.js';
+import { freePort } from '../support/ports.js';
 import { EMPTY_HOME } from '../support/service.js';
 
 const credentials = { TENCENTCLOUD_SECRET_ID: 'AKIDCONFIGTEST', TENCENTCLOUD_SECRET_KEY: 'config-test-secret' };
-
-function homeWithProfile(text: string): string {
-  const home = mkdtempSync(join(tmpdir(), 'esign-profile-'));
-  mkdirSync(join(home, '.tencentcloud'));
-  writeFileSync(join(home, '.tencentcloud', 'credentials'), text);
-  return home;
-}
 
 describe('loadConfig', () => {
   it('runs in sandbox mode with the contract defaults when nothing is set', () => {
@@ -25,7 +16,14 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       production: false,
       mode: 'sandbox',
-      credentials: undefined,
+      environment: 'production',
+      // Nothing configured: only the CVM instance role is left, asked at start-up.
+      credentials: {
+        base: { kind: 'cvm-role', metadataUrl: 'http://metadata.tencentyun.com/latest/meta-data/' },
+        role: undefined,
+        stsEndpoint: 'https://sts.tencentcloudapi.com',
+        notes: [],
+      },
       endpoints: { ess: 'https://ess.tencentcloudapi.com', essbasic: 'https://essbasic.tencentcloudapi.com' },
       region: undefined,
       language: undefined,
@@ -60,7 +58,7 @@ describe('loadConfig', () => {
   it('uses Tencent production with credentials, and the test environment when asked', () => {
     expect(loadConfig(credentials, EMPTY_HOME)).toMatchObject({
       mode: 'production',
-      credentials: { secretId: 'AKIDCONFIGTEST', secretKey: 'config-test-secret' },
+      credentials: { base: { kind: 'fixed', credentials: { secretId: 'AKIDCONFIGTEST', secretKey: 'config-test-secret' } } },
     });
     expect(loadConfig({ ...credentials, TENCENT_ESIGN_ENV: 'test' }, EMPTY_HOME)).toMatchObject({
       mode: 'test',
@@ -102,13 +100,21 @@ describe('loadConfig', () => {
         GRAPHQL_BATCH_LIMIT: '5',
         GRAPHIQL: 'false',
         INTROSPECTION: 'false',
+        TENCENTCLOUD_ROLE_ARN: 'qcs::cam::uin/100000000001:roleName/esign',
+        TENCENTCLOUD_ROLE_SESSION_NAME: 'esign-ops',
+        TENCENT_ROLE_DURATION_SECONDS: '900',
+        TENCENT_STS_ENDPOINT: 'http://127.0.0.1:9100',
       },
       EMPTY_HOME,
     );
     expect(config).toMatchObject({
       port: 8080,
       host: '0.0.0.0',
-      credentials: { token: 'tok' },
+      credentials: {
+        base: { kind: 'fixed', credentials: { token: 'tok' } },
+        role: { roleArn: 'qcs::cam::uin/100000000001:roleName/esign', sessionName: 'esign-ops', durationSeconds: 900 },
+        stsEndpoint: 'http://127.0.0.1:9100',
+      },
       endpoints: { ess: 'http://127.0.0.1:9100', essbasic: 'http://127.0.0.1:9101/base' },
       region: 'ap-guangzhou',
       defaults: { essOperatorUserId: 'operator', essbasicAppId: 'app' },
@@ -144,13 +150,25 @@ describe('loadConfig', () => {
     );
     expect(loadConfig({}, home)).toMatchObject({
       mode: 'production',
-      credentials: { secretId: 'AKIDPROFILE', secretKey: 'profile-key', token: 'profile-token' },
+      credentials: { base: { credentials: { secretId: 'AKIDPROFILE', secretKey: 'profile-key', token: 'profile-token' } } },
     });
     // The environment wins over the profile.
-    expect(loadConfig(credentials, home).credentials).toEqual({
-      secretId: 'AKIDCONFIGTEST',
-      secretKey: 'config-test-secret',
+    expect(loadConfig(credentials, home).credentials.base).toMatchObject({
+      credentials: { secretId: 'AKIDCONFIGTEST', secretKey: 'config-test-secret' },
     });
+  });
+
+  it.each([
+    [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, 'TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not'],
+    [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, 'TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not'],
+  ])('goes on to the profile file with only one of the pair %j, as the SDK does, and says why', (env, note) => {
+    const home = homeWithProfile('[default]\nsecret_id = AKIDPROFILE\nsecret_key = profile-key\n');
+    expect(loadConfig(env, home).credentials).toMatchObject({
+      base: { kind: 'fixed', credentials: { secretId: 'AKIDPROFILE' } },
+      notes: [note],
+    });
+    // With nothing after it and no CVM role to ask, production's refusal quotes the reason.
+    expect(configError({ ...env, NODE_ENV: 'production', TENCENT_CVM_ROLE: 'off' })).toContain(note);
   });
 
   it.each([
@@ -179,8 +197,12 @@ describe('loadConfig', () => {
     [{ INTROSPECTION: '1' }, /INTROSPECTION: must be true or false/],
     [{ IDEMPOTENCY_MAX_RECORDS: '0' }, /IDEMPOTENCY_MAX_RECORDS: must be a whole number from 1 to 10000000/],
     [{ ALLOW_UNAUTHENTICATED: 'yes' }, /ALLOW_UNAUTHENTICATED: must be true or false/],
-    [{ TENCENTCLOUD_SECRET_ID: 'AKIDONLY' }, /TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not/],
-    [{ TENCENTCLOUD_SECRET_KEY: 'only-a-key' }, /TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not/],
+    [{ TENCENTCLOUD_ROLE_ARN: 'esign-role' }, /TENCENTCLOUD_ROLE_ARN: must be a CAM role ARN/],
+    [{ TENCENTCLOUD_ROLE_SESSION_NAME: 'a b' }, /TENCENTCLOUD_ROLE_SESSION_NAME: must be 2–128/],
+    [{ TENCENT_ROLE_DURATION_SECONDS: '43201' }, /TENCENT_ROLE_DURATION_SECONDS: must be a whole number from 1 to 43200/],
+    [{ TENCENT_CVM_ROLE: 'yes' }, /TENCENT_CVM_ROLE: must be one of: auto, off/],
+    [{ TENCENT_METADATA_URL: 'metadata' }, /TENCENT_METADATA_URL: must be an http/],
+    [{ TENCENT_STS_ENDPOINT: 'https://id:key@sts.example' }, /TENCENT_STS_ENDPOINT: must not contain a user name/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(configError(env)).toMatch(message);
   });
@@ -197,8 +219,8 @@ describe('loadConfig', () => {
     );
   });
 
-  it('refuses production without credentials, in one line', () => {
-    const message = configError({ NODE_ENV: 'production' });
+  it('refuses production without credentials, in one line, when no CVM instance role is to be asked', () => {
+    const message = configError({ NODE_ENV: 'production', TENCENT_CVM_ROLE: 'off' });
     expect(message).toMatch(/^Refusing to start: NODE_ENV=production but no Tencent credentials/);
     expect(message).not.toContain('\n');
   });
@@ -235,7 +257,8 @@ describe('npm start', () => {
   });
 
   it('refuses NODE_ENV=production without credentials with a one-line reason', async () => {
-    const failure = start({ NODE_ENV: 'production' });
+    // No metadata service answers there, as off Tencent Cloud.
+    const failure = start({ NODE_ENV: 'production', TENCENT_METADATA_URL: `http://127.0.0.1:${await freePort()}/` });
     await expect(failure).rejects.toMatchObject({ code: 1 });
     const { stderr } = (await failure.catch((e: { stderr: string }) => e)) as { stderr: string };
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Refusing to start: NODE_ENV=production/)]);

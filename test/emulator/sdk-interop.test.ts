@@ -3,20 +3,13 @@
  * way (content-type;host, the host name without the port it sends), so this is the emulator judged
  * by requests this project did not build.
  */
-import { Agent as HttpAgent } from 'node:http';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs';
 import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import { TEST_CREDENTIALS, useEmulator } from '../support/emulator.js';
+import { sdkProfile } from '../support/sdk.js';
 
 const emulator = useEmulator();
-
-// The SDK takes the service name for the signature from the endpoint's first label, so it must be
-// given an `essbasic.` (or `ess.`) host name; this agent resolves that name to the emulator on loopback.
-const loopback = new HttpAgent({
-  lookup: ((_host: string, options: { all?: boolean }, callback: (error: null, ...answer: unknown[]) => void) =>
-    options.all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4)) as never,
-});
 
 interface SdkOptions {
   secretKey?: string;
@@ -27,15 +20,7 @@ function profile(service: 'ess' | 'essbasic', { secretKey = TEST_CREDENTIALS.sec
   return {
     credential: { secretId: TEST_CREDENTIALS.secretId, secretKey },
     region: '',
-    profile: {
-      ...(language ? { language } : {}),
-      httpProfile: {
-        endpoint: `${service}.emulator.test:${new URL(emulator.current.url).port}`,
-        protocol: 'http://',
-        reqTimeout: 5,
-        agent: loopback,
-      },
-    },
+    profile: { ...(language ? { language } : {}), ...sdkProfile(service, emulator.current.url) },
   };
 }
 const essbasic = (options: SdkOptions = {}) => new tencentcloud.essbasic.v20210526.Client(profile('essbasic', options));

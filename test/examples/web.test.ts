@@ -9,7 +9,7 @@ import { DEMO } from '../../src/emulator/seed.js';
 import { loadConfig } from '../../src/config/index.js';
 import { type RunningService, startService } from '../../src/server/service.js';
 import { BROWSER_TIMEOUT_MS, describeInBrowser, useBrowser } from '../support/browser.js';
-import { EMPTY_HOME } from '../support/service.js';
+import { EMPTY_HOME, SANDBOX_ENV } from '../support/service.js';
 
 describeInBrowser('the example page (examples/web) in a real browser, against the sandbox', () => {
   const browser = useBrowser();
@@ -20,7 +20,7 @@ describeInBrowser('the example page (examples/web) in a real browser, against th
   const cacheDir = mkdtempSync(join(tmpdir(), 'esign-vite-'));
 
   beforeAll(async () => {
-    service = await startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false);
+    service = await startService(loadConfig(SANDBOX_ENV, EMPTY_HOME), false);
     vite = await createServer(
       mergeConfig(exampleConfig(new URL(service.url).origin), {
         configFile: false,

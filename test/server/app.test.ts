@@ -4,10 +4,10 @@ import { loadConfig } from '../../src/config/index.js';
 import { startService } from '../../src/server/service.js';
 import { appFor, fetchApp } from '../support/app.js';
 import { capturedLog } from '../support/captured-log.js';
-import { EMPTY_HOME, graphql, SANDBOX_EXAMPLES, useService } from '../support/service.js';
+import { EMPTY_HOME, graphql, SANDBOX_ENV, SANDBOX_EXAMPLES, useService } from '../support/service.js';
 
 describe('sandbox mode (npm start with no credentials)', () => {
-  const service = useService(() => startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false));
+  const service = useService(() => startService(loadConfig(SANDBOX_ENV, EMPTY_HOME), false));
 
   it('starts the emulator in-process and says so', async () => {
     expect(service.current.emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

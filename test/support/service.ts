@@ -20,6 +20,9 @@ export const SANDBOX_EXAMPLES = exampleOperations(SANDBOX_EXAMPLE_VALUES);
 /** A home directory without `~/.tencentcloud`, so tests never read the developer's credentials. */
 export const EMPTY_HOME = mkdtempSync(join(tmpdir(), 'esign-home-'));
 
+/** Sandbox mode without asking any CVM metadata service first (tests never reach beyond loopback). */
+export const SANDBOX_ENV = { PORT: '0', TENCENT_CVM_ROLE: 'off' } as const;
+
 export function serviceFor(
   emulator: Emulator,
   env: NodeJS.ProcessEnv = {},

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/emulator/seed.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { startService } from '../../../src/server/service.js';
-import { EMPTY_HOME, useService } from '../../support/service.js';
+import { EMPTY_HOME, SANDBOX_ENV, useService } from '../../support/service.js';
 
-const service = useService(() => startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false));
+const service = useService(() => startService(loadConfig(SANDBOX_ENV, EMPTY_HOME), false));
 
 const preflight = (origin: string) =>
   fetch(service.current.url, {

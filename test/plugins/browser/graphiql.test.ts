@@ -3,14 +3,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { type RunningService, startService } from '../../../src/server/service.js';
 import { BROWSER_TIMEOUT_MS, describeInBrowser, useBrowser } from '../../support/browser.js';
-import { EMPTY_HOME } from '../../support/service.js';
+import { EMPTY_HOME, SANDBOX_ENV } from '../../support/service.js';
 
 describeInBrowser('GraphiQL in a real browser, offline, against the sandbox', () => {
   const browser = useBrowser();
   let service: RunningService;
   let page: Page;
   beforeAll(async () => {
-    service = await startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false);
+    service = await startService(loadConfig(SANDBOX_ENV, EMPTY_HOME), false);
     page = await browser.context.newPage();
     await page.goto(service.url);
   }, BROWSER_TIMEOUT_MS);
