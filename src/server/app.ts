@@ -22,7 +22,7 @@ import { useEchoFreeErrors } from '../plugins/protection/echo-free-errors.js';
 import { useDocumentLimits } from '../plugins/protection/limits.js';
 import { useTrustedDocuments } from '../plugins/protection/trusted-documents.js';
 import { type Readiness, useReadiness } from '../plugins/readiness.js';
-import type { TencentCaller } from '../resolvers/context.js';
+import type { SandboxControls, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
 import { type Logger, yogaLoggerFor } from '../telemetry/logger.js';
@@ -44,6 +44,8 @@ export interface AppOptions {
   readiness: () => Readiness;
   /** What GraphiQL's example operations are filled with. */
   exampleValues: ExampleValues;
+  /** Sandbox mode's controls (`resetSandbox`); absent in every other mode. */
+  sandbox?: SandboxControls | undefined;
 }
 
 export type YogaApp = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -81,6 +83,7 @@ export function createApp(options: AppOptions): YogaApp {
       mode,
       language: languageFor(initial.request.headers.get('accept-language')) ?? config.language,
       outcomes: outcomes.of(initial),
+      sandbox: options.sandbox,
     }),
     cors: corsPolicy(config.browser),
     // The body limit plugin refuses large bodies by their length; yoga's own limit pipes every body through a
@@ -107,7 +110,7 @@ export function createApp(options: AppOptions): YogaApp {
     multipart: false,
     graphiql: protection.graphiql && {
       title: 'Tencent e-sign GraphQL',
-      defaultQuery: exampleOperations(options.exampleValues),
+      defaultQuery: exampleOperations(options.exampleValues, options.sandbox !== undefined),
     },
     renderGraphiQL: cachedGraphiQLRenderer(),
     maskedErrors: { maskError: maskWithErrorId(yogaLogger) },

@@ -87,6 +87,7 @@ export async function startService(config: Config, logger?: Logger | boolean): P
     idempotency,
     readiness,
     exampleValues: sandbox?.exampleValues ?? PLACEHOLDER_VALUES,
+    sandbox: sandbox?.controls,
   });
 
   if (redis) {

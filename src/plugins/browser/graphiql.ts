@@ -28,26 +28,43 @@ export const PLACEHOLDER_VALUES: ExampleValues = {
 };
 
 /** What a frontend selects from a result union: the success, then errors from specific to general. */
-const selection = (success: string) => `{
+const selection = (success: string, identifiers: string) => `{
     __typename
-    ... on ${success} { requestId }
+    ... on ${success} { requestId ${identifiers} }
     ... on TencentError { code requestId }
     ... on ValidationError { issues { path message } }
     ... on RateLimitedError { retryAfterSeconds }
     ... on Error { message }
   }`;
 
-export function exampleOperations(values: ExampleValues): string {
-  return `# Tencent e-sign through GraphQL. In sandbox mode these run against the built-in
-# emulator's demo records: the first run of each succeeds, a second run shows the
-# typed error for a link or QR code that no longer exists. Press ▶ and pick one.
+const SANDBOX_TOUR = `# Tencent e-sign through GraphQL, against the sandbox: the built-in e-sign emulator
+# and its demo records; nothing reaches Tencent. Press ▶ and pick an operation.
+# CancelQrCode and CancelAutoSignLink succeed once, then show the typed error for
+# a QR code or link that no longer exists. ResetSandbox puts the demo records back
+# (at any time, no restart needed), so the tour can start over.
 
+mutation ResetSandbox {
+  resetSandbox {
+    __typename
+    ... on SandboxResetSuccess { message }
+    ... on Error { message }
+  }
+}
+`;
+
+const TOUR = `# Tencent e-sign through GraphQL. Put your own values in place of the placeholders,
+# press ▶ and pick an operation.
+`;
+
+/** The example document; in the sandbox it starts with `ResetSandbox`, the tour's way back to the demo records. */
+export function exampleOperations(values: ExampleValues, sandbox: boolean): string {
+  return `${sandbox ? SANDBOX_TOUR : TOUR}
 mutation CancelAutoSignLink {
   cancelUserAutoSignEnableUrl(input: {
     operator: { userId: "${values.essOperatorUserId}" }
     sceneKey: ${values.sceneKey}
     userInfo: { name: "${values.user.name}", idCardType: ${values.user.idCardType}, idCardNumber: "${values.user.idCardNumber}" }
-  }) ${selection('CancelUserAutoSignEnableUrlSuccess')}
+  }) ${selection('CancelUserAutoSignEnableUrlSuccess', 'sceneKey linkId')}
 }
 
 mutation CancelQrCode {
@@ -58,7 +75,7 @@ mutation CancelQrCode {
       proxyOperator: { openId: "${values.proxyOperatorOpenId}" }
     }
     qrCodeId: "${values.qrCodeId}"
-  }) ${selection('ChannelCancelMultiFlowSignQRCodeSuccess')}
+  }) ${selection('ChannelCancelMultiFlowSignQRCodeSuccess', 'qrCodeId')}
 }
 `;
 }
