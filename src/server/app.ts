@@ -3,14 +3,16 @@
  * they run in. Nothing else assembles plugins.
  */
 import { randomUUID } from 'node:crypto';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config/index.js';
 import { callerAuthenticator, useCallerAuthentication } from '../plugins/auth/plugin.js';
+import { useCompression } from '../plugins/browser/compression.js';
 import { corsPolicy } from '../plugins/browser/cors.js';
-import { cachedGraphiQLRenderer, type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
+import { useCsrfPrevention } from '../plugins/browser/csrf.js';
+import { type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
+import { useGraphiQL } from '../plugins/browser/graphiql-page.js';
 import { useSecurityHeaders } from '../plugins/browser/security-headers.js';
 import { useIdempotency } from '../plugins/idempotency/plugin.js';
 import type { IdempotencyStore } from '../plugins/idempotency/store.js';
@@ -93,6 +95,14 @@ export function createApp(options: AppOptions): YogaApp {
       useSecurityHeaders(),
       useReadiness(options.readiness),
       useMetricsEndpoint(metrics.registry),
+      ...(protection.graphiql
+        ? [
+            useGraphiQL(GRAPHQL_PATH, {
+              title: 'Tencent e-sign GraphQL',
+              defaultQuery: exampleOperations(options.exampleValues, options.sandbox !== undefined),
+            }),
+          ]
+        : []),
       useBodyLimit(protection.maxBodyBytes),
       useEchoFreeErrors(),
       ...(protection.trustedDocuments ? [useTrustedDocuments(protection.trustedDocuments)] : []),
@@ -101,18 +111,17 @@ export function createApp(options: AppOptions): YogaApp {
       ...(protection.introspection ? [] : [useDisableIntrospection<{}>()]),
       ...(auth ? [useCallerAuthentication(auth, callerAuthenticator(auth, yogaLogger))] : []),
       // Refuses the requests a browser sends cross-site without a preflight (GET, forms, text/plain).
-      useCSRFPrevention(),
+      useCsrfPrevention(),
       useOperations({ logger, metrics, outcomes }),
       useIdempotency(options.idempotency, { outcomes, logger: yogaLogger }),
+      // Last, so it compresses the response as every other plugin left it.
+      useCompression(),
     ],
     batching: protection.batchLimit > 0 ? { limit: protection.batchLimit } : false,
     // No Upload scalar: the GraphQL multipart (file upload) format would only be a way in for large bodies.
     multipart: false,
-    graphiql: protection.graphiql && {
-      title: 'Tencent e-sign GraphQL',
-      defaultQuery: exampleOperations(options.exampleValues, options.sandbox !== undefined),
-    },
-    renderGraphiQL: cachedGraphiQLRenderer(),
+    // Served by useGraphiQL: a small page and content-hashed files instead of yoga's one 9 MB page.
+    graphiql: false,
     maskedErrors: { maskError: maskWithErrorId(yogaLogger) },
   });
 }

@@ -3,8 +3,13 @@ import type { BrowserConfig } from '../../config/index.js';
 
 const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 
+/** Response headers a page on another origin may read: the id support asks for, and when to retry or how to sign in. */
+export const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'];
+
 /** What yoga's `cors` option takes for one request: `false` sends no CORS headers, so the browser refuses. */
-type CorsDecision = { origin: string[]; credentials: false; methods: string[]; maxAge: number } | false;
+type CorsDecision =
+  | { origin: string[]; credentials: false; methods: string[]; exposedHeaders: string[]; maxAge: number }
+  | false;
 
 export function corsPolicy(config: BrowserConfig): (request: Request) => CorsDecision {
   const { corsOrigins } = config;
@@ -16,6 +21,6 @@ export function corsPolicy(config: BrowserConfig): (request: Request) => CorsDec
     const origin = request.headers.get('origin');
     if (origin === null || !allowed(origin)) return false;
     // Credentials travel in headers (Authorization, X-API-Key), never cookies, so none are allowed cross-origin.
-    return { origin: [origin], credentials: false, methods: ['GET', 'POST'], maxAge: 600 };
+    return { origin: [origin], credentials: false, methods: ['GET', 'POST'], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 };
   };
 }

@@ -1,9 +1,4 @@
-/**
- * GraphiQL, served from the bundled copy (no CDN), opened on example operations, with a Content-Security-Policy
- * carried in the page itself: its one inline script is allowed by hash, so no other script runs.
- */
-import { createHash } from 'node:crypto';
-import type { GraphiQLOptions } from 'graphql-yoga';
+/** The operations GraphiQL opens on: the two mutations filled with demo records (sandbox) or placeholders. */
 
 /** The values the example operations are filled with: the sandbox's demo records, or placeholders. */
 export interface ExampleValues {
@@ -78,48 +73,4 @@ mutation CancelQrCode {
   }) ${selection('ChannelCancelMultiFlowSignQRCodeSuccess', 'qrCodeId')}
 }
 `;
-}
-
-const INLINE_SCRIPT = /<script>([\s\S]*?)<\/script>/g;
-
-const hashOf = (script: string) => `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
-
-/** The policy for `page`: its inline scripts by hash; Monaco's editor workers come from blob: URLs it makes. */
-export function graphiqlPolicy(page: string): string {
-  const scripts = [...page.matchAll(INLINE_SCRIPT)].map(([, body]) => hashOf(body!));
-  return [
-    "default-src 'self'",
-    `script-src ${scripts.join(' ')}`,
-    "worker-src 'self' blob:",
-    // Monaco and GraphiQL set styles at run time.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-  ].join('; ');
-}
-
-/** `page` with its policy as the first element of `<head>`, before any script. */
-function withContentSecurityPolicy(page: string): string {
-  const meta = `<meta http-equiv="Content-Security-Policy" content="${graphiqlPolicy(page)}" />`;
-  return page.replace('<head>', () => `<head>\n      ${meta}`);
-}
-
-/**
- * The page is several megabytes; render it once per distinct set of options, not per request. The bundle is
- * imported on the first visit: loading it costs tens of megabytes a service that never serves GraphiQL keeps.
- */
-export function cachedGraphiQLRenderer(): (options?: GraphiQLOptions) => Promise<string> {
-  const pages = new Map<string, Promise<string>>();
-  return (options) => {
-    const key = JSON.stringify(options ?? {});
-    let page = pages.get(key);
-    if (page === undefined) {
-      page = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) =>
-        withContentSecurityPolicy(renderGraphiQL(options)),
-      );
-      pages.set(key, page);
-    }
-    return page;
-  };
 }
