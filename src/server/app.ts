@@ -8,6 +8,7 @@ import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config/index.js';
 import { callerAuthenticator, useCallerAuthentication } from '../plugins/auth/plugin.js';
+import { useAutomaticPersistedQueries } from '../plugins/automatic-persisted-queries.js';
 import { useCompression } from '../plugins/browser/compression.js';
 import { corsPolicy } from '../plugins/browser/cors.js';
 import { useCsrfPrevention } from '../plugins/browser/csrf.js';
@@ -105,7 +106,9 @@ export function createApp(options: AppOptions): YogaApp {
         : []),
       useBodyLimit(protection.maxBodyBytes),
       useEchoFreeErrors(),
-      ...(protection.trustedDocuments ? [useTrustedDocuments(protection.trustedDocuments)] : []),
+      protection.trustedDocuments
+        ? useTrustedDocuments(protection.trustedDocuments)
+        : useAutomaticPersistedQueries(protection.apqCacheBytes),
       useDocumentLimits(protection.limits, { hideSuggestions: !protection.introspection }),
       // biome-ignore lint/complexity/noBannedTypes: yoga's own `Plugin` has the context `{}`, which this must match.
       ...(protection.introspection ? [] : [useDisableIntrospection<{}>()]),

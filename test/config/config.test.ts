@@ -52,6 +52,7 @@ describe('loadConfig', () => {
         graphiql: true,
         introspection: true,
         trustedDocuments: undefined,
+        apqCacheBytes: 5_000_000,
       },
     });
   });
@@ -99,6 +100,7 @@ describe('loadConfig', () => {
         GRAPHQL_BATCH_LIMIT: '5',
         GRAPHIQL: 'false',
         INTROSPECTION: 'false',
+        APQ_CACHE_BYTES: '0',
       },
       EMPTY_HOME,
     );
@@ -129,6 +131,7 @@ describe('loadConfig', () => {
         batchLimit: 5,
         graphiql: false,
         introspection: false,
+        apqCacheBytes: 0,
       },
     });
   });
