@@ -17,7 +17,13 @@ export function possibleTypesOf(of: GraphQLSchema): Record<string, string[]> {
     .filter((type) => !type.name.startsWith('__'))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   return Object.fromEntries(
-    abstract.map((type) => [type.name, of.getPossibleTypes(type).map((member) => member.name).sort()]),
+    abstract.map((type) => [
+      type.name,
+      of
+        .getPossibleTypes(type)
+        .map((member) => member.name)
+        .sort(),
+    ]),
   );
 }
 

@@ -64,7 +64,10 @@ describeInBrowser('the example page with Apollo Client 4 and with urql, against 
       await expect.poll(() => page.locator('#service-status').innerText()).toContain('The demo records are back');
       const form = page.locator('#qr-code');
       const first = await submit(form, 'CancelQrCode', 'channelCancelMultiFlowSignQRCode');
-      expect(first.result).toMatchObject({ __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess', qrCodeId: DEMO.qrCodeId });
+      expect(first.result).toMatchObject({
+        __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+        qrCodeId: DEMO.qrCodeId,
+      });
       expect(first.shown).toContain(`QR code ${DEMO.qrCodeId}`);
       expect(first.shown).toContain(`Request id ${String(first.result.requestId)}`);
 
@@ -87,7 +90,9 @@ describeInBrowser('the example page with Apollo Client 4 and with urql, against 
       expect(shown).toContain(String(result.message));
       const field = form.locator('[name=idCardNumber]');
       expect(await field.getAttribute('aria-invalid')).toBe('true');
-      expect(await page.locator(`#${await field.getAttribute('aria-describedby')}`).innerText()).toBe(issues[0]!.message);
+      expect(await page.locator(`#${await field.getAttribute('aria-describedby')}`).innerText()).toBe(
+        issues[0]!.message,
+      );
     });
   });
 

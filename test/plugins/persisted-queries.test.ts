@@ -33,7 +33,9 @@ function file(name: string, text: string): string {
 const emulator = useEmulator();
 
 /** The README's selection, on a QR code that does not exist: InvalidParameter.DataNotFound every time. */
-const CANCEL: TypedDocumentNode<{ channelCancelMultiFlowSignQRCode: { __typename: string } }> = parse(readmeSelection());
+const CANCEL: TypedDocumentNode<{ channelCancelMultiFlowSignQRCode: { __typename: string } }> = parse(
+  readmeSelection(),
+);
 const variables = { input: { agent: DEMO_AGENT, qrCodeId: 'Q'.repeat(32) } };
 const EVERY_FIELD = {
   __typename: 'QrCodeNotFoundError',
@@ -58,17 +60,43 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 describe('an Apollo persisted-query manifest as TRUSTED_DOCUMENTS', () => {
   const apolloManifest = (operations: unknown[]) =>
-    file(`apollo-${operations.length}.json`, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations }));
+    file(
+      `apollo-${operations.length}.json`,
+      JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations }),
+    );
   const body = 'mutation CancelQr { resetSandbox { __typename } }';
   const entry = { id: documentHash(body), name: 'CancelQr', type: 'mutation', body };
 
   it.each([
-    ['another version', () => file('v2.json', JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 2, operations: [] })), /not an apollo-persisted-query-manifest \(version 1\): version/],
+    [
+      'another version',
+      () => file('v2.json', JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 2, operations: [] })),
+      /not an apollo-persisted-query-manifest \(version 1\): version/,
+    ],
     ['an unknown format', () => file('other.json', JSON.stringify({ format: 'relay', version: 1 })), /format/],
-    ['an id that is not its body’s SHA-256', () => apolloManifest([{ ...entry, id: 'custom-id' }]), /custom-id is not the SHA-256 of its document/],
-    ['a name its body does not define', () => apolloManifest([{ ...entry, name: 'Other' }]), /says it is the mutation Other, but its body defines no such operation/],
-    ['a type its body does not define', () => apolloManifest([{ ...entry, type: 'query' }]), /says it is the query CancelQr/],
-    ['a body the schema refuses', () => apolloManifest([{ ...entry, body: 'mutation CancelQr { nope }', id: documentHash('mutation CancelQr { nope }') }]), /not valid against the schema/],
+    [
+      'an id that is not its body’s SHA-256',
+      () => apolloManifest([{ ...entry, id: 'custom-id' }]),
+      /custom-id is not the SHA-256 of its document/,
+    ],
+    [
+      'a name its body does not define',
+      () => apolloManifest([{ ...entry, name: 'Other' }]),
+      /says it is the mutation Other, but its body defines no such operation/,
+    ],
+    [
+      'a type its body does not define',
+      () => apolloManifest([{ ...entry, type: 'query' }]),
+      /says it is the query CancelQr/,
+    ],
+    [
+      'a body the schema refuses',
+      () =>
+        apolloManifest([
+          { ...entry, body: 'mutation CancelQr { nope }', id: documentHash('mutation CancelQr { nope }') },
+        ]),
+      /not valid against the schema/,
+    ],
   ])('refuses %s at start-up, naming the variable', (_name, path, message) => {
     const error = configError({ TRUSTED_DOCUMENTS: path() });
     expect(error).toMatch(/^Invalid configuration: TRUSTED_DOCUMENTS: /);
@@ -78,7 +106,10 @@ describe('an Apollo persisted-query manifest as TRUSTED_DOCUMENTS', () => {
   describe('made by Apollo’s generate-persisted-query-manifest, used by Apollo Client 4', () => {
     let manifest: PersistedQueryManifest;
     const service = useService(async () => {
-      manifest = await generatePersistedQueryManifest({ documents: [file('cancel.graphql', readmeSelection())] }, undefined);
+      manifest = await generatePersistedQueryManifest(
+        { documents: [file('cancel.graphql', readmeSelection())] },
+        undefined,
+      );
       return serviceFor(emulator.current, { TRUSTED_DOCUMENTS: file('manifest.json', JSON.stringify(manifest)) });
     });
 
@@ -94,7 +125,9 @@ describe('an Apollo persisted-query manifest as TRUSTED_DOCUMENTS', () => {
       expect(data?.channelCancelMultiFlowSignQRCode).toEqual(EVERY_FIELD);
       expect(wire.sent).toHaveLength(1);
       expect(wire.sent[0]).not.toHaveProperty('query');
-      expect(wire.sent[0]).toMatchObject({ extensions: { persistedQuery: { version: 1, sha256Hash: expect.any(String) } } });
+      expect(wire.sent[0]).toMatchObject({
+        extensions: { persistedQuery: { version: 1, sha256Hash: expect.any(String) } },
+      });
     });
 
     it('still refuses a document sent in full', async () => {
@@ -148,7 +181,9 @@ describe('automatic persisted queries (no TRUSTED_DOCUMENTS)', () => {
   it('answer an unknown hash with PersistedQueryNotFound, as the clients expect, and run nothing', async () => {
     const before = emulator.current.calls.length;
     const { body } = await post(service.current.url, {
-      extensions: { persistedQuery: { version: 1, sha256Hash: sha256('mutation Unknown { resetSandbox { __typename } }') } },
+      extensions: {
+        persistedQuery: { version: 1, sha256Hash: sha256('mutation Unknown { resetSandbox { __typename } }') },
+      },
     });
     expect(body.errors).toEqual([
       expect.objectContaining({ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }),
@@ -159,10 +194,15 @@ describe('automatic persisted queries (no TRUSTED_DOCUMENTS)', () => {
   it('refuse a hash that is not the document’s, and keep neither', async () => {
     const query = '{ mode }';
     const wrong = sha256('{ mode  }');
-    const sent = await post(service.current.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: wrong } } });
+    const sent = await post(service.current.url, {
+      query,
+      extensions: { persistedQuery: { version: 1, sha256Hash: wrong } },
+    });
     expect(sent.status).toBe(400);
     expect(sent.body.errors?.[0]?.extensions).toEqual({ code: 'PERSISTED_QUERY_MISMATCH' });
-    const again = await post(service.current.url, { extensions: { persistedQuery: { version: 1, sha256Hash: wrong } } });
+    const again = await post(service.current.url, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: wrong } },
+    });
     expect(again.body.errors?.[0]?.message).toBe('PersistedQueryNotFound');
   });
 

@@ -18,9 +18,10 @@ import { DEMO_AGENT, EMPTY_HOME, useService } from '../support/service.js';
 
 describe('client/', () => {
   it.each(Object.entries(clientKitFiles()))('%s is what the code prints', (name, content) => {
-    expect(readFileSync(new URL(name, CLIENT_KIT_DIRECTORY), 'utf8'), `client/${name} is out of date: run \`npm run schema\``).toBe(
-      content,
-    );
+    expect(
+      readFileSync(new URL(name, CLIENT_KIT_DIRECTORY), 'utf8'),
+      `client/${name} is out of date: run \`npm run schema\``,
+    ).toBe(content);
   });
 
   it('maps both interfaces and every result union', () => {
@@ -44,7 +45,8 @@ describe('the README’s selection through a normalised client cache', () => {
     message: expect.any(String),
   };
 
-  const apollo = (cache: InMemoryCache) => new ApolloClient({ link: new HttpLink({ uri: service.current.url }), cache });
+  const apollo = (cache: InMemoryCache) =>
+    new ApolloClient({ link: new HttpLink({ uri: service.current.url }), cache });
 
   it('keeps every field with Apollo Client 4 and the kit’s possibleTypes', async () => {
     const { data } = await apollo(new InMemoryCache({ possibleTypes })).mutate({ mutation: document, variables });
@@ -63,7 +65,10 @@ describe('the README’s selection through a normalised client cache', () => {
   });
 
   it('keeps every field with urql Graphcache and the kit’s schema', async () => {
-    const urql = new Client({ url: service.current.url, exchanges: [cacheExchange({ schema: introspection }), fetchExchange] });
+    const urql = new Client({
+      url: service.current.url,
+      exchanges: [cacheExchange({ schema: introspection }), fetchExchange],
+    });
     const { data, error } = await urql.mutation(gql(readmeSelection()), variables).toPromise();
     expect(error).toBeUndefined();
     expect(data.channelCancelMultiFlowSignQRCode).toEqual(everyField);

@@ -26,6 +26,9 @@ export async function runExample(
   await page.getByRole('menuitem', { name: operation, exact: true }).click();
   const { data } = (await (await answered).json()) as { data: Record<string, Record<string, unknown>> };
   const result = data[field]!;
-  await page.locator('.graphiql-response').getByText(`"${String(result.__typename)}"`).waitFor();
+  await page
+    .locator('.graphiql-response')
+    .getByText(`"${String(result.__typename)}"`)
+    .waitFor();
   return result;
 }

@@ -31,4 +31,3 @@ export function decoded(reply: RawReply): Buffer {
   if (encoding === undefined) return reply.body;
   throw new Error(`unexpected content-encoding ${String(encoding)}`);
 }
-

@@ -65,7 +65,13 @@ export async function compress(
 export function addVary(headers: Headers, value: string): void {
   const vary = headers.get('vary');
   if (vary === null) headers.set('vary', value);
-  else if (!vary.toLowerCase().split(/\s*,\s*/).includes(value.toLowerCase())) headers.set('vary', `${vary}, ${value}`);
+  else if (
+    !vary
+      .toLowerCase()
+      .split(/\s*,\s*/)
+      .includes(value.toLowerCase())
+  )
+    headers.set('vary', `${vary}, ${value}`);
 }
 
 /**
@@ -74,7 +80,8 @@ export function addVary(headers: Headers, value: string): void {
  */
 export function useCompression(): Plugin {
   return {
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    // Synchronous unless it compresses: most results are below the threshold and cost no extra promise.
+    onResponse({ request, response, setResponse, fetchAPI }) {
       if (response.headers.has('content-encoding') || request.method === 'HEAD') return;
       const type = response.headers.get('content-type');
       if (type === null || !COMPRESSIBLE.test(type)) return;
@@ -83,11 +90,13 @@ export function useCompression(): Plugin {
       if (!(length >= COMPRESSION_THRESHOLD_BYTES) || response.body === null) return;
       const encoding = preferredEncoding(request.headers.get('accept-encoding'));
       if (encoding === undefined) return;
-      const body = await compress(new Uint8Array(await response.arrayBuffer()), encoding, 'dynamic');
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.set('content-encoding', encoding);
-      headers.set('content-length', String(body.byteLength));
-      setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+      return response.arrayBuffer().then(async (plain) => {
+        const body = await compress(new Uint8Array(plain), encoding, 'dynamic');
+        const headers = new fetchAPI.Headers(response.headers);
+        headers.set('content-encoding', encoding);
+        headers.set('content-length', String(body.byteLength));
+        setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+      });
     },
   };
 }

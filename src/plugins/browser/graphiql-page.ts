@@ -35,7 +35,12 @@ class StaticFile {
   async respond(request: Request, fetchAPI: FetchAPI): Promise<Response> {
     const headers = new fetchAPI.Headers({ etag: this.etag, 'cache-control': this.cacheControl });
     addVary(headers, 'Accept-Encoding');
-    if (request.headers.get('if-none-match')?.split(/\s*,\s*/).includes(this.etag)) {
+    if (
+      request.headers
+        .get('if-none-match')
+        ?.split(/\s*,\s*/)
+        .includes(this.etag)
+    ) {
       return new fetchAPI.Response(null, { status: 304, headers });
     }
     headers.set('content-type', this.type);
@@ -201,15 +206,20 @@ export function useGraphiQL(endpoint: string, options: GraphiQLOptions): Plugin 
     return site;
   };
   const filesPrefix = `${endpoint}/graphiql/`;
+  const serve = async (file: () => Promise<StaticFile | undefined>, request: Request, fetchAPI: FetchAPI) => {
+    const found = await file();
+    return found ? found.respond(request, fetchAPI) : new fetchAPI.Response('Not found', { status: 404 });
+  };
   return {
-    async onRequest({ request, url, fetchAPI, endResponse }) {
+    // Synchronous for every request that is not for GraphiQL: no promise per GraphQL request.
+    onRequest({ request, url, fetchAPI, endResponse }) {
       if (request.method !== 'GET') return;
       const { pathname } = url;
       if ((pathname === endpoint || pathname === `${endpoint}/`) && wantsPage(request)) {
-        endResponse(await (await built()).page.respond(request, fetchAPI));
-      } else if (pathname.startsWith(filesPrefix)) {
-        const file = (await built()).files.get(pathname);
-        endResponse(file ? await file.respond(request, fetchAPI) : new fetchAPI.Response('Not found', { status: 404 }));
+        return serve(async () => (await built()).page, request, fetchAPI).then(endResponse);
+      }
+      if (pathname.startsWith(filesPrefix)) {
+        return serve(async () => (await built()).files.get(pathname), request, fetchAPI).then(endResponse);
       }
     },
   };

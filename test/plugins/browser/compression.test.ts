@@ -39,17 +39,20 @@ describe('GraphQL results', () => {
       body: JSON.stringify({ query }),
     });
 
-  it.each(['br', 'gzip'])('above the threshold travel %s-compressed when accepted, and decode to the result', async (encoding) => {
-    const plain = await post(getIntrospectionQuery());
-    expect(plain.headers['content-encoding']).toBeUndefined();
-    expect(plain.body.length).toBeGreaterThan(COMPRESSION_THRESHOLD_BYTES);
-    const compressed = await post(getIntrospectionQuery(), encoding);
-    expect(compressed.headers['content-encoding']).toBe(encoding);
-    expect(compressed.headers.vary).toMatch(/accept-encoding/i);
-    expect(Number(compressed.headers['content-length'])).toBe(compressed.body.length);
-    expect(compressed.body.length).toBeLessThan(plain.body.length / 4);
-    expect(JSON.parse(decoded(compressed).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
-  });
+  it.each(['br', 'gzip'])(
+    'above the threshold travel %s-compressed when accepted, and decode to the result',
+    async (encoding) => {
+      const plain = await post(getIntrospectionQuery());
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.length).toBeGreaterThan(COMPRESSION_THRESHOLD_BYTES);
+      const compressed = await post(getIntrospectionQuery(), encoding);
+      expect(compressed.headers['content-encoding']).toBe(encoding);
+      expect(compressed.headers.vary).toMatch(/accept-encoding/i);
+      expect(Number(compressed.headers['content-length'])).toBe(compressed.body.length);
+      expect(compressed.body.length).toBeLessThan(plain.body.length / 4);
+      expect(JSON.parse(decoded(compressed).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+    },
+  );
 
   it('below the threshold travel as they are, marked as varying by Accept-Encoding', async () => {
     const reply = await post('{ mode }', 'gzip, deflate, br');

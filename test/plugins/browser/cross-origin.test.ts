@@ -17,7 +17,9 @@ describeInBrowser('a page on another origin, in a real browser', () => {
   beforeAll(async () => {
     service = await startService(loadConfig({ PORT: '0' }, EMPTY_HOME), false);
     // An empty page on another loopback port: another origin, which sandbox mode's CORS allows.
-    site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title>'));
+    site = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title>'),
+    );
     site.listen(0, '127.0.0.1');
     await once(site, 'listening');
     page = await browser.context.newPage();

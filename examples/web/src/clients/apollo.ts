@@ -5,8 +5,8 @@ import { GraphQLRequestError, type PageClient, ServiceUnreachableError } from '.
 
 export const apollo = new ApolloClient({
   link: new HttpLink({ uri: '/graphql' }),
-  // The schema's unions and interfaces (`npm run schema` writes them): without them the cache cannot tell that a
-  // QrCodeInvalidError is an Error and a TencentError, and drops the fields selected `... on Error` / `... on TencentError`.
+  // The schema's unions and interfaces (`npm run schema` writes them): without them the cache cannot tell that
+  // a QrCodeInvalidError is an Error and a TencentError, and drops what `... on Error` and `... on TencentError` select.
   cache: new InMemoryCache({ possibleTypes }),
 });
 

@@ -25,7 +25,9 @@ async function execute<Data, V extends Variables>(document: TadaDocumentNode<Dat
   }
   const body = (await response.json()) as GraphQLResponse<Data>;
   if (body.errors?.length || !body.data) {
-    throw new GraphQLRequestError(body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status} without data`);
+    throw new GraphQLRequestError(
+      body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status} without data`,
+    );
   }
   return body.data;
 }
