@@ -33,7 +33,8 @@ const CANCEL_LINK = `mutation($input: CancelUserAutoSignEnableUrlInput!) {
   }
 }`;
 
-const RESET = 'mutation { result: resetSandbox { __typename ... on SandboxResetSuccess { message } ... on Error { message } } }';
+const RESET =
+  'mutation { result: resetSandbox { __typename ... on SandboxResetSuccess { message } ... on Error { message } } }';
 
 async function result(url: string, query: string, variables?: Record<string, unknown>) {
   const { data, errors } = await graphql(url, query, variables);
@@ -41,11 +42,11 @@ async function result(url: string, query: string, variables?: Record<string, unk
   return data!.result!;
 }
 
-/** The link id as docs/frontend.md tells a browser to compute it: Web Crypto over the validated input. */
-async function linkIdAsAClientComputesIt(sceneKey: string, user: { name: string; idCardType: string; idCardNumber: string }) {
+/** The link id as docs/frontend.md tells a page to compute it (test/examples/docs.test.ts keeps the two alike). */
+async function linkId(sceneKey: string, user: { name: string; idCardType: string; idCardNumber: string }) {
   const text = [sceneKey, user.idCardType, user.idCardNumber.trim().toUpperCase(), user.name.trim()].join('\n');
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Buffer.from(digest).toString('hex');
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 const demoQrCode = { input: { agent: DEMO_AGENT, qrCodeId: DEMO.qrCodeId } };
@@ -59,20 +60,37 @@ describe('in sandbox mode', () => {
   it('resetSandbox puts the demo records back, so each cancel succeeds once more', async () => {
     const url = service.current.url;
     await result(url, RESET);
-    expect(await result(url, CANCEL_QR, demoQrCode)).toMatchObject({ __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' });
+    expect(await result(url, CANCEL_QR, demoQrCode)).toMatchObject({
+      __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+    });
     expect(await result(url, CANCEL_QR, demoQrCode)).toMatchObject({ __typename: 'QrCodeInvalidError' });
-    expect(await result(url, CANCEL_LINK, demoLink)).toMatchObject({ __typename: 'CancelUserAutoSignEnableUrlSuccess' });
+    expect(await result(url, CANCEL_LINK, demoLink)).toMatchObject({
+      __typename: 'CancelUserAutoSignEnableUrlSuccess',
+    });
     expect(await result(url, CANCEL_LINK, demoLink)).toMatchObject({ __typename: 'AutoSignEnableUrlNotFoundError' });
-    expect(await result(url, RESET)).toEqual({ __typename: 'SandboxResetSuccess', message: expect.stringContaining('demo records are back') });
-    expect(await result(url, CANCEL_QR, demoQrCode)).toMatchObject({ __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' });
-    expect(await result(url, CANCEL_LINK, demoLink)).toMatchObject({ __typename: 'CancelUserAutoSignEnableUrlSuccess' });
+    expect(await result(url, RESET)).toEqual({
+      __typename: 'SandboxResetSuccess',
+      message: expect.stringContaining('demo records are back'),
+    });
+    expect(await result(url, CANCEL_QR, demoQrCode)).toMatchObject({
+      __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+    });
+    expect(await result(url, CANCEL_LINK, demoLink)).toMatchObject({
+      __typename: 'CancelUserAutoSignEnableUrlSuccess',
+    });
   });
 
   it('resetSandbox also drops faults scripted on the emulator', async () => {
     const url = service.current.url;
-    service.current.emulator!.faults.add({ action: 'ChannelCancelMultiFlowSignQRCode', code: 'OperationDenied.Forbid', times: 5 });
+    service.current.emulator!.faults.add({
+      action: 'ChannelCancelMultiFlowSignQRCode',
+      code: 'OperationDenied.Forbid',
+      times: 5,
+    });
     await result(url, RESET);
-    expect(await result(url, CANCEL_QR, demoQrCode)).toMatchObject({ __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' });
+    expect(await result(url, CANCEL_QR, demoQrCode)).toMatchObject({
+      __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+    });
   });
 
   it('a cancelled QR code is named by its id', async () => {
@@ -94,7 +112,7 @@ describe('in sandbox mode', () => {
       __typename: 'CancelUserAutoSignEnableUrlSuccess',
       requestId: expect.any(String),
       sceneKey: DEMO.sceneKey,
-      linkId: await linkIdAsAClientComputesIt(DEMO.sceneKey, person),
+      linkId: await linkId(DEMO.sceneKey, person),
     });
     expect(JSON.stringify(revoked)).not.toMatch(/李雷|1101051949/);
   });
@@ -113,7 +131,10 @@ describe('outside sandbox mode', () => {
     const service = await start();
     try {
       const { body } = await post(service.url, { query: RESET }, headers);
-      expect(body.data?.result).toEqual({ __typename: 'SandboxOnlyError', message: expect.stringContaining('not to the sandbox') });
+      expect(body.data?.result).toEqual({
+        __typename: 'SandboxOnlyError',
+        message: expect.stringContaining('not to the sandbox'),
+      });
       const cancel = await post(service.url, { query: CANCEL_QR, variables: demoQrCode }, headers);
       expect(cancel.body.data?.result).toMatchObject({ __typename: 'QrCodeInvalidError' });
     } finally {
