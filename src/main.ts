@@ -25,10 +25,20 @@ if (service.emulator) {
     [
       '┌ SANDBOX MODE: no Tencent credentials found, so nothing reaches Tencent.',
       `│ Calls go to the built-in e-sign emulator at ${service.emulator.url}, seeded with demo records.`,
+      '│ mutation { resetSandbox } puts the demo records back at any time.',
       '└ Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or a profile file, a TKE or CVM role) to use Tencent.',
     ].join('\n'),
   );
 }
+// A request that leaves these out is refused with a plain "required"; the variable that would fill them is named here.
+const defaults = [
+  ['TENCENT_ESS_OPERATOR_USER_ID', 'operator.userId', config.defaults.essOperatorUserId],
+  ['TENCENT_ESSBASIC_APP_ID', 'agent.appId', config.defaults.essbasicAppId],
+] as const;
+for (const [variable, field, value] of defaults) {
+  if (value === undefined) logger.info({ variable }, `${variable} is unset: requests must give ${field}`);
+}
+
 // Production writes JSON lines only, for log shippers; development gets the same facts as a record too.
 logger.info(
   { url: browserUrl, mode: service.mode, endpoints: service.emulator ? undefined : config.endpoints },

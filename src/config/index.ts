@@ -59,6 +59,8 @@ export interface Protection {
   introspection: boolean;
   /** When set, only these documents run. */
   trustedDocuments: TrustedDocuments | undefined;
+  /** Bytes of documents automatic persisted queries keep; 0 turns them off. */
+  apqCacheBytes: number;
 }
 
 export interface ReliabilityConfig {
@@ -193,6 +195,7 @@ function protectionFrom(vars: Environment, production: boolean): Protection {
     graphiql: vars.GRAPHIQL ?? !production,
     introspection: vars.INTROSPECTION ?? !production,
     trustedDocuments: vars.TRUSTED_DOCUMENTS === undefined ? undefined : loadTrustedDocuments(vars.TRUSTED_DOCUMENTS),
+    apqCacheBytes: vars.APQ_CACHE_BYTES,
   };
 }
 

@@ -117,7 +117,7 @@ const origins = z
 const claim = (name: string, identity: string) =>
   text.default(name).meta({ group: 'Authentication', description: `JWT claim giving ${identity}` });
 
-/** Above what GraphiQL's example operations use (no alias, depth 4, 141 tokens, no directive). */
+/** Above what GraphiQL's example operations use (no alias, depth 4, 164 tokens, no directive). */
 export const DEFAULT_LIMITS = { aliases: 5, depth: 6, tokens: 1000, directives: 10, bodyBytes: 100_000 } as const;
 
 export const Environment = z.object({
@@ -357,8 +357,16 @@ export const Environment = z.object({
   }),
   TRUSTED_DOCUMENTS: text.optional().meta({
     group: 'Abuse limits',
-    description: 'Path of a trusted documents manifest; when set, only its documents run',
+    description:
+      'Path of a trusted documents manifest (hash → document JSON, or an Apollo persisted query manifest); when set, only its documents run',
   }),
+  APQ_CACHE_BYTES: integer(0, 1_000_000_000)
+    .default(5_000_000)
+    .meta({
+      group: 'Abuse limits',
+      description:
+        'Automatic persisted queries (without `TRUSTED_DOCUMENTS`): bytes of validated documents kept by hash, least recently used dropped first; `0` turns them off',
+    }),
 
   LOG_LEVEL: oneOf(LOG_LEVELS)
     .default('info')

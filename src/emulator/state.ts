@@ -109,4 +109,11 @@ export class EsignState {
     record.cancelled = true;
     return 'cancelled';
   }
+
+  /** Forgets every record (the sandbox's reset seeds the demo records again afterwards). */
+  clear(): void {
+    this.autoSign.clear();
+    this.linkTokens.clear();
+    this.qrCodes.clear();
+  }
 }

@@ -4,6 +4,12 @@ import type { Caller } from './caller.js';
 
 export type { TencentCaller };
 
+/** What sandbox mode lets a caller do to the emulator standing in for Tencent. */
+export interface SandboxControls {
+  /** Puts the demo records back as they were at start-up and drops scripted faults. */
+  reset(): void;
+}
+
 /** Values used when an input leaves them out. */
 export interface RequestDefaults {
   essOperatorUserId?: string | undefined;
@@ -21,4 +27,6 @@ export interface ResolverContext {
   trace?: CallTrace | undefined;
   /** The language Tencent's messages should come in: the request's `Accept-Language`, else `TENCENT_LANGUAGE`. */
   language?: TencentLanguage | undefined;
+  /** Present in sandbox mode only. */
+  sandbox?: SandboxControls | undefined;
 }

@@ -1,6 +1,12 @@
 /** Resolvers for ess (电子签企业版) actions. */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AUTO_SIGN_SCENE_KEYS, CancelUserAutoSignEnableUrl, ID_CARD_TYPES } from '../tencent/ess.js';
+import {
+  AUTO_SIGN_SCENE_KEYS,
+  CancelUserAutoSignEnableUrl,
+  type CancelUserAutoSignEnableUrlRequest,
+  ID_CARD_TYPES,
+} from '../tencent/ess.js';
 import { orUndefined, requiredOrConfigured } from './rules.js';
 import { actionResolver } from './run.js';
 
@@ -28,7 +34,7 @@ const UserThreeFactorInput = z
 
 export const CancelUserAutoSignEnableUrlInput = z
   .object({
-    operator: z.object({ userId: requiredOrConfigured('operator.userId', 'TENCENT_ESS_OPERATOR_USER_ID') }),
+    operator: z.object({ userId: requiredOrConfigured() }),
     sceneKey: z.enum(AUTO_SIGN_SCENE_KEYS),
     userInfo: UserThreeFactorInput,
     agent: z
@@ -42,6 +48,15 @@ export const CancelUserAutoSignEnableUrlInput = z
     UserInfo: input.userInfo,
     ...(input.agent ? { Agent: { ProxyOrganizationId: input.agent.proxyOrganizationId } } : {}),
   }));
+
+/**
+ * Names a person's enablement link without the person in clear: SHA-256 (hex) of the scene, document type, number
+ * and name as validated (trimmed, upper-cased), one per line. A client computes the same from what it sent.
+ */
+export function autoSignLinkId({ SceneKey, UserInfo }: CancelUserAutoSignEnableUrlRequest): string {
+  const text = `${SceneKey}\n${UserInfo.IdCardType}\n${UserInfo.IdCardNumber}\n${UserInfo.Name}`;
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
 
 type Input = z.input<typeof CancelUserAutoSignEnableUrlInput>;
 /** The GraphQL input: the validated shape, except that the operator may be left to configuration. */
@@ -63,5 +78,10 @@ export const cancelUserAutoSignEnableUrl = actionResolver({
       required: false,
     },
   ],
-  success: 'CancelUserAutoSignEnableUrlSuccess',
+  success: (request, requestId) => ({
+    __typename: 'CancelUserAutoSignEnableUrlSuccess' as const,
+    requestId,
+    sceneKey: request.SceneKey,
+    linkId: autoSignLinkId(request),
+  }),
 });

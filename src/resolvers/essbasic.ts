@@ -7,7 +7,7 @@ import { actionResolver } from './run.js';
 export const ChannelCancelMultiFlowSignQRCodeInput = z
   .object({
     agent: z.object({
-      appId: requiredOrConfigured('agent.appId', 'TENCENT_ESSBASIC_APP_ID'),
+      appId: requiredOrConfigured(),
       proxyOrganizationOpenId: openId,
       proxyOperator: z.object({ openId }),
     }),
@@ -49,5 +49,9 @@ export const channelCancelMultiFlowSignQRCode = actionResolver({
       required: true,
     },
   ],
-  success: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+  success: (request, requestId) => ({
+    __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' as const,
+    requestId,
+    qrCodeId: request.QrCodeId,
+  }),
 });

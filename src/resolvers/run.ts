@@ -5,7 +5,7 @@ import { bindToCaller, type IdentityBinding } from './caller.js';
 import type { RequestDefaults, ResolverContext } from './context.js';
 import { type ErrorResult, failureMapper, type SuccessResult, validationResult } from './results.js';
 
-export interface ActionResolverOptions<A extends TencentAction, Input, Typename extends string> {
+export interface ActionResolverOptions<A extends TencentAction, Input, Success extends SuccessResult<string>> {
   action: A;
   /** Checks the GraphQL input against the documented rules and turns it into the wire request. */
   input: z.ZodType<RequestOf<A>>;
@@ -13,26 +13,24 @@ export interface ActionResolverOptions<A extends TencentAction, Input, Typename 
   withDefaults: (input: Input, defaults: RequestDefaults) => unknown;
   /** The input fields that carry a Tencent identity, bound to an authenticated caller's. */
   callerBindings: readonly IdentityBinding[];
-  success: Typename;
+  /** The success result: Tencent's request id and what identifies the record the call cancelled. */
+  success: (request: RequestOf<A>, requestId: string) => Success;
 }
 
-export type ActionResolver<Input, Typename extends string> = (
-  input: Input,
-  ctx: ResolverContext,
-) => Promise<SuccessResult<Typename> | ErrorResult>;
+export type ActionResolver<Input, Success> = (input: Input, ctx: ResolverContext) => Promise<Success | ErrorResult>;
 
-export function actionResolver<A extends TencentAction, Input, Typename extends string>(
-  options: ActionResolverOptions<A, Input, Typename>,
-): ActionResolver<Input, Typename> {
+export function actionResolver<A extends TencentAction, Input, Success extends SuccessResult<string>>(
+  options: ActionResolverOptions<A, Input, Success>,
+): ActionResolver<Input, Success> {
   const { action, input: schema, withDefaults, callerBindings, success } = options;
   const toError = failureMapper(action);
-  const resolve: ActionResolver<Input, Typename> = async (given, ctx) => {
+  const resolve: ActionResolver<Input, Success> = async (given, ctx) => {
     const bound = ctx.caller ? bindToCaller(given, ctx.caller, callerBindings) : { ok: true as const, input: given };
     if (!bound.ok) return bound.error;
     const parsed = schema.safeParse(withDefaults(bound.input, ctx.defaults));
     if (!parsed.success) return validationResult(parsed.error, 'input');
     const outcome = await ctx.tencent.call(action, parsed.data, ctx.trace);
-    return outcome.ok ? { __typename: success, requestId: outcome.requestId } : toError(outcome.failure);
+    return outcome.ok ? success(parsed.data, outcome.requestId) : toError(outcome.failure);
   };
   return async (input, ctx) => {
     const result = await resolve(input, ctx);

@@ -9,11 +9,12 @@ import {
   type ValidationResult,
 } from '../resolvers/results.js';
 import type { CallerNotAllowedResult } from '../resolvers/caller.js';
+import type { SandboxOnlyResult } from '../resolvers/sandbox.js';
 import { builder } from './builder.js';
 
 const byTypename = (value: { __typename: string }) => value.__typename;
 
-export const ErrorInterface = builder.interfaceRef<ErrorResult>('Error').implement({
+export const ErrorInterface = builder.interfaceRef<ErrorResult | SandboxOnlyResult>('Error').implement({
   description: 'Every error member of a result union implements this; switch on `__typename` for the kind.',
   resolveType: byTypename,
   fields: (t) => ({

@@ -55,5 +55,12 @@ actionMutation('cancelUserAutoSignEnableUrl', {
     'Revokes the link a person would open to enable auto-sign (ess `CancelUserAutoSignEnableUrl`). If the person already completed enablement, the result is `AutoSignAlreadyEnabledError` and the enablement stands.',
   input: CancelUserAutoSignEnableUrlInput,
   successDescription: 'The enablement link was revoked; opening it no longer works.',
+  successFields: (t) => ({
+    sceneKey: t.expose('sceneKey', { type: AutoSignSceneKey, description: 'The scene the revoked link was for.' }),
+    linkId: t.exposeID('linkId', {
+      description:
+        'Names the revoked link without its person in clear: the SHA-256 (lower-case hex) of `sceneKey`, `userInfo.idCardType`, `userInfo.idCardNumber` and `userInfo.name` as validated (trimmed, the number upper-cased), joined by line feeds, in UTF-8. A client computes the same from its input to key the link in its cache, and evicts it here: Apollo Client `cache.evict({ id: cache.identify({ __typename: "YourLink", id: linkId }) })` then `cache.gc()`; urql Graphcache `cache.invalidate({ __typename: "YourLink", id: linkId })`; Relay `linkId @deleteRecord`. Not anonymous: whoever can guess a person’s details can confirm them against it.',
+    }),
+  }),
   resolve: cancelUserAutoSignEnableUrl,
 });

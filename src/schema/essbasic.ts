@@ -40,5 +40,11 @@ actionMutation('channelCancelMultiFlowSignQRCode', {
     'Cancels a multi-flow ("one code, many signers") signing QR code that is still valid (essbasic `ChannelCancelMultiFlowSignQRCode`). A code already cancelled or expired gives `QrCodeInvalidError`.',
   input: ChannelCancelMultiFlowSignQRCodeInput,
   successDescription: 'The QR code was cancelled; scanning it no longer starts a signing flow.',
+  successFields: (t) => ({
+    qrCodeId: t.exposeID('qrCodeId', {
+      description:
+        'The cancelled QR code’s id (the input’s `qrCodeId`). A client cache that holds the code under this id can drop it now: Apollo Client `cache.evict({ id: cache.identify({ __typename: "YourQrCode", id: qrCodeId }) })` then `cache.gc()`; urql Graphcache `cache.invalidate({ __typename: "YourQrCode", id: qrCodeId })`; Relay `qrCodeId @deleteRecord`.',
+    }),
+  }),
   resolve: channelCancelMultiFlowSignQRCode,
 });

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import { ServiceModeEnum } from './enums.js';
 import './ess.js';
 import './essbasic.js';
+import './sandbox.js';
 
 builder.queryType({
   description: 'Read-only information about this service.',

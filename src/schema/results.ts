@@ -1,16 +1,26 @@
 /** Success types and result unions: one union per mutation, its members derived from the action. */
-import type { InputObjectRef } from '@pothos/core';
+import type { FieldMap, InputObjectRef, ObjectRef } from '@pothos/core';
 import { type SuccessResult, tencentErrorTypesOf } from '../resolvers/results.js';
 import type { ActionResolver } from '../resolvers/run.js';
 import type { TencentAction } from '../tencent/action.js';
 import { builder } from './builder.js';
 import { LAYER_ERROR_TYPES, TencentErrorTypes } from './errors.js';
 
-function successType<Typename extends string>(typename: Typename, description: string) {
-  return builder.objectRef<SuccessResult<Typename>>(typename).implement({
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** The fields a success type adds to `requestId`: what identifies the record the call acted on. */
+type SuccessFields<Success> = (t: PothosSchemaTypes.ObjectFieldBuilder<Types, Success>) => FieldMap;
+
+function successType<Success extends SuccessResult<string>>(
+  typename: Success['__typename'],
+  description: string,
+  fields: SuccessFields<Success>,
+) {
+  return builder.objectRef<Success>(typename).implement({
     description,
     fields: (t) => ({
-      requestId: t.exposeString('requestId', { description: 'Tencent’s `RequestId` for the call.' }),
+      requestId: t.string({ description: 'Tencent’s `RequestId` for the call.', resolve: (result) => result.requestId }),
+      ...fields(t),
     }),
   });
 }
@@ -20,11 +30,7 @@ function successType<Typename extends string>(typename: Typename, description: s
  * can answer (its documented codes plus Tencent's public ones) and the
  * layer's own errors.
  */
-function resultUnion<Typename extends string>(
-  name: string,
-  action: TencentAction,
-  success: ReturnType<typeof successType<Typename>>,
-) {
+function resultUnion(name: string, action: TencentAction, success: ObjectRef<Types, SuccessResult<string>>) {
   const tencentErrors = tencentErrorTypesOf(action).map((typename) => TencentErrorTypes.get(typename)!);
   return builder.unionType(name, {
     description: `What \`${action.name}\` can come to: \`${success.name}\` or one error type; switch on \`__typename\`.`,
@@ -33,24 +39,28 @@ function resultUnion<Typename extends string>(
   });
 }
 
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
-
-export interface ActionMutationOptions<A extends TencentAction, Input> {
+export interface ActionMutationOptions<A extends TencentAction, Input, Success extends SuccessResult<`${A['name']}Success`>> {
   action: A;
   description: string;
   input: InputObjectRef<Types, Input>;
   successDescription: string;
-  resolve: ActionResolver<Input, `${A['name']}Success`>;
+  successFields: SuccessFields<Success>;
+  resolve: ActionResolver<Input, Success>;
 }
 
 /**
  * Registers the mutation `field` for a Tencent action, with `<Action>Success`
  * and the `<Action>Result` union named after the action.
  */
-export function actionMutation<A extends TencentAction, Input>(field: string, options: ActionMutationOptions<A, Input>): void {
+export function actionMutation<A extends TencentAction, Input, Success extends SuccessResult<`${A['name']}Success`>>(
+  field: string,
+  options: ActionMutationOptions<A, Input, Success>,
+): void {
   const { action } = options;
-  const success = successType(`${action.name}Success` as `${A['name']}Success`, options.successDescription);
+  const typename = `${action.name}Success` as Success['__typename'];
+  const success = successType<Success>(typename, options.successDescription, options.successFields);
   const result = resultUnion(`${action.name}Result`, action, success);
+  const resolve: ActionResolver<Input, SuccessResult<string>> = options.resolve;
   builder.mutationField(field, (t) =>
     t.field({
       type: result,
@@ -63,7 +73,7 @@ export function actionMutation<A extends TencentAction, Input>(field: string, op
         }),
       },
       // Pothos cannot narrow the argument object of a generic input type; `input` is required above.
-      resolve: (_root, args, ctx) => options.resolve((args as { input: Input }).input, ctx),
+      resolve: (_root, args, ctx) => resolve((args as { input: Input }).input, ctx),
     }),
   );
 }

@@ -3,14 +3,17 @@
  * they run in. Nothing else assembles plugins.
  */
 import { randomUUID } from 'node:crypto';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config/index.js';
 import { useCallerAuthentication } from '../plugins/auth/plugin.js';
+import { useAutomaticPersistedQueries } from '../plugins/automatic-persisted-queries.js';
+import { useCompression } from '../plugins/browser/compression.js';
 import { corsPolicy, useVaryOrigin } from '../plugins/browser/cors.js';
-import { cachedGraphiQLRenderer, type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
+import { useCsrfPrevention } from '../plugins/browser/csrf.js';
+import { type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
+import { useGraphiQL } from '../plugins/browser/graphiql-page.js';
 import { useSecurityHeaders } from '../plugins/browser/security-headers.js';
 import { useIdempotency } from '../plugins/idempotency/plugin.js';
 import type { IdempotencyStore } from '../plugins/idempotency/store.js';
@@ -23,7 +26,7 @@ import { useDocumentLimits } from '../plugins/protection/limits.js';
 import { useRequestParseErrors } from '../plugins/protection/request-parse.js';
 import { useTrustedDocuments } from '../plugins/protection/trusted-documents.js';
 import { type Readiness, useReadiness } from '../plugins/readiness.js';
-import type { TencentCaller } from '../resolvers/context.js';
+import type { SandboxControls, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
 import { type Logger, yogaLoggerFor } from '../telemetry/logger.js';
@@ -45,6 +48,8 @@ export interface AppOptions {
   readiness: () => Readiness;
   /** What GraphiQL's example operations are filled with. */
   exampleValues: ExampleValues;
+  /** Sandbox mode's controls (`resetSandbox`); absent in every other mode. */
+  sandbox?: SandboxControls | undefined;
 }
 
 export type YogaApp = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -82,6 +87,7 @@ export function createApp(options: AppOptions): YogaApp {
       mode,
       language: languageFor(initial.request.headers.get('accept-language')) ?? config.language,
       outcomes: outcomes.of(initial),
+      sandbox: options.sandbox,
     }),
     cors: corsPolicy(config.browser),
     // The body limit plugin refuses large bodies by their length; yoga's own limit pipes every body through a
@@ -92,28 +98,37 @@ export function createApp(options: AppOptions): YogaApp {
       useVaryOrigin(config.browser),
       useReadiness(options.readiness),
       useMetricsEndpoint(metrics.registry),
+      ...(protection.graphiql
+        ? [
+            useGraphiQL(GRAPHQL_PATH, {
+              title: 'Tencent e-sign GraphQL',
+              defaultQuery: exampleOperations(options.exampleValues, options.sandbox !== undefined),
+            }),
+          ]
+        : []),
       useBodyLimit(protection.maxBodyBytes),
       useRequestParseErrors(),
       // Suggestions ("Did you mean …?") would reveal the schema that disabled introspection hides.
       useEchoFreeErrors({ hideSuggestions: !protection.introspection }),
-      ...(protection.trustedDocuments ? [useTrustedDocuments(protection.trustedDocuments)] : []),
+      protection.trustedDocuments
+        ? useTrustedDocuments(protection.trustedDocuments)
+        : useAutomaticPersistedQueries(protection.apqCacheBytes),
       useDocumentLimits(protection.limits),
       // biome-ignore lint/complexity/noBannedTypes: yoga's own `Plugin` has the context `{}`, which this must match.
       ...(protection.introspection ? [] : [useDisableIntrospection<{}>()]),
       ...(auth ? [useCallerAuthentication(auth, { logger: yogaLogger, onRefused: metrics.authRefused })] : []),
       // Refuses the requests a browser sends cross-site without a preflight (GET, forms, text/plain).
-      useCSRFPrevention(),
+      useCsrfPrevention(),
       useOperations({ logger, metrics, outcomes }),
       useIdempotency(options.idempotency, { outcomes, logger: yogaLogger }),
+      // Last, so it compresses the response as every other plugin left it.
+      useCompression(),
     ],
     batching: protection.batchLimit > 0 ? { limit: protection.batchLimit } : false,
     // No Upload scalar: the GraphQL multipart (file upload) format would only be a way in for large bodies.
     multipart: false,
-    graphiql: protection.graphiql && {
-      title: 'Tencent e-sign GraphQL',
-      defaultQuery: exampleOperations(options.exampleValues),
-    },
-    renderGraphiQL: cachedGraphiQLRenderer(),
+    // Served by useGraphiQL: a small page and content-hashed files instead of yoga's one 9 MB page.
+    graphiql: false,
     maskedErrors: { maskError: maskWithErrorId(yogaLogger) },
   });
 }

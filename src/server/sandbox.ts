@@ -3,8 +3,9 @@
  * demo records GraphiQL's examples use. The service loads this module (and so the emulator) only in sandbox mode.
  */
 import { DEFAULT_EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../emulator/server.js';
-import { DEMO } from '../emulator/seed.js';
+import { DEMO, seedDemo } from '../emulator/seed.js';
 import type { ExampleValues } from '../plugins/browser/graphiql.js';
+import type { SandboxControls } from '../resolvers/context.js';
 import type { Credentials } from '../tencent/credentials/index.js';
 
 export const SANDBOX_EXAMPLE_VALUES: ExampleValues = {
@@ -22,9 +23,18 @@ export interface Sandbox {
   /** What the layer signs with: the emulator's own credentials. */
   credentials: Credentials;
   exampleValues: ExampleValues;
+  /** What `resetSandbox` does. */
+  controls: SandboxControls;
 }
 
 export async function startSandbox(): Promise<Sandbox> {
   const emulator = await startEmulator({ seed: true });
-  return { emulator, credentials: DEFAULT_EMULATOR_CREDENTIALS, exampleValues: SANDBOX_EXAMPLE_VALUES };
+  const controls: SandboxControls = {
+    reset() {
+      emulator.state.clear();
+      seedDemo(emulator.state);
+      emulator.faults.clear();
+    },
+  };
+  return { emulator, credentials: DEFAULT_EMULATOR_CREDENTIALS, exampleValues: SANDBOX_EXAMPLE_VALUES, controls };
 }

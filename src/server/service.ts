@@ -157,6 +157,7 @@ export async function startService(
     idempotency,
     readiness,
     exampleValues: sandbox?.exampleValues ?? PLACEHOLDER_VALUES,
+    sandbox: sandbox?.controls,
   });
 
   if (redis) {

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
         graphiql: true,
         introspection: true,
         trustedDocuments: undefined,
+        apqCacheBytes: 5_000_000,
       },
     });
   });
@@ -104,6 +105,7 @@ describe('loadConfig', () => {
         TENCENTCLOUD_ROLE_SESSION_NAME: 'esign-ops',
         TENCENT_ROLE_DURATION_SECONDS: '900',
         TENCENT_STS_ENDPOINT: 'http://127.0.0.1:9100',
+        APQ_CACHE_BYTES: '0',
       },
       EMPTY_HOME,
     );
@@ -140,6 +142,7 @@ describe('loadConfig', () => {
         batchLimit: 5,
         graphiql: false,
         introspection: false,
+        apqCacheBytes: 0,
       },
     });
   });

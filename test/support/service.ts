@@ -15,7 +15,7 @@ import { TEST_CREDENTIALS } from './emulator.js';
 import { useStarted } from './lifecycle.js';
 
 /** GraphiQL's example document as the sandbox fills it (the demo records). */
-export const SANDBOX_EXAMPLES = exampleOperations(SANDBOX_EXAMPLE_VALUES);
+export const SANDBOX_EXAMPLES = exampleOperations(SANDBOX_EXAMPLE_VALUES, true);
 
 /** A home directory without `~/.tencentcloud`, so tests never read the developer's credentials. */
 export const EMPTY_HOME = mkdtempSync(join(tmpdir(), 'esign-home-'));

@@ -1,38 +1,46 @@
-/** The two mutations the page calls, as typed documents. */
+/**
+ * The documents the page sends, typed by gql.tada. The two mutations select what the README's example selects: the
+ * success with what it cancelled, then errors from the specific to the general (`... on Error` last).
+ */
 import { graphql } from './graphql.js';
 
-/** What the page shows of any error: Tencent's code and request id, broken input rules, when to retry. */
-const ErrorFields = graphql(`
-  fragment ErrorFields on Error {
-    message
-    ... on TencentError { code requestId }
-    ... on ValidationError { issues { path message } }
-    ... on RateLimitedError { retryAfterSeconds }
-  }
-`);
-
-export const CancelAutoSignLink = graphql(
-  `
+export const CancelAutoSignLink = graphql(`
   mutation CancelAutoSignLink($input: CancelUserAutoSignEnableUrlInput!) {
     cancelUserAutoSignEnableUrl(input: $input) {
       __typename
-      ... on CancelUserAutoSignEnableUrlSuccess { requestId }
-      ...ErrorFields
+      ... on CancelUserAutoSignEnableUrlSuccess { requestId sceneKey linkId }
+      ... on TencentError { code requestId }
+      ... on ValidationError { issues { path message } }
+      ... on RateLimitedError { retryAfterSeconds }
+      ... on Error { message }
     }
   }
-`,
-  [ErrorFields],
-);
+`);
 
-export const CancelQrCode = graphql(
-  `
+export const CancelQrCode = graphql(`
   mutation CancelQrCode($input: ChannelCancelMultiFlowSignQRCodeInput!) {
     channelCancelMultiFlowSignQRCode(input: $input) {
       __typename
-      ... on ChannelCancelMultiFlowSignQRCodeSuccess { requestId }
-      ...ErrorFields
+      ... on ChannelCancelMultiFlowSignQRCodeSuccess { requestId qrCodeId }
+      ... on TencentError { code requestId }
+      ... on ValidationError { issues { path message } }
+      ... on RateLimitedError { retryAfterSeconds }
+      ... on Error { message }
     }
   }
-`,
-  [ErrorFields],
-);
+`);
+
+/** Where the service sends its calls: the page shows a banner when it is the sandbox. */
+export const Mode = graphql(`
+  query Mode { mode }
+`);
+
+export const ResetSandbox = graphql(`
+  mutation ResetSandbox {
+    resetSandbox {
+      __typename
+      ... on SandboxResetSuccess { message }
+      ... on Error { message }
+    }
+  }
+`);

@@ -6,12 +6,20 @@
 import type { ResultOf } from './graphql.js';
 import type { CancelAutoSignLink, CancelQrCode } from './operations.js';
 
+export interface Issue {
+  /** From the argument down, e.g. `["input", "userInfo", "idCardNumber"]`. */
+  path: string[];
+  message: string;
+}
+
 export interface Outcome {
   ok: boolean;
   /** The union member, shown so a developer sees which branch ran. */
   typename: string;
   headline: string;
   details: string[];
+  /** Broken input rules, which the page shows at their fields. */
+  issues?: Issue[];
 }
 
 type AutoSignResult = ResultOf<typeof CancelAutoSignLink>['cancelUserAutoSignEnableUrl'];
@@ -47,8 +55,8 @@ const tencentDetails = (error: { code: string; requestId: string }) => [
   `Request id ${error.requestId}`,
 ];
 
-function success(result: { __typename: string; requestId: string }, headline: string): Outcome {
-  return { ok: true, typename: result.__typename, headline, details: [`Request id ${result.requestId}`] };
+function success(result: { __typename: string; requestId: string }, headline: string, details: string[]): Outcome {
+  return { ok: true, typename: result.__typename, headline, details: [...details, `Request id ${result.requestId}`] };
 }
 
 function failure(error: { __typename: string; message: string }, headline: string, details: string[]): Outcome {
@@ -59,7 +67,7 @@ export function describeAutoSignResult(result: AutoSignResult): Outcome {
   if (isSharedError(result)) return describeSharedError(result);
   switch (result.__typename) {
     case 'CancelUserAutoSignEnableUrlSuccess':
-      return success(result, 'The enablement link was revoked.');
+      return success(result, 'The enablement link was revoked.', [`Scene ${result.sceneKey}`, `Link id ${result.linkId}`]);
     case 'AutoSignAlreadyEnabledError':
       return failure(result, 'This person has already enabled auto-sign; there is no link left to revoke.', tencentDetails(result));
     case 'AutoSignEnableUrlNotFoundError':
@@ -75,7 +83,7 @@ export function describeQrCodeResult(result: QrCodeResult): Outcome {
   if (isSharedError(result)) return describeSharedError(result);
   switch (result.__typename) {
     case 'ChannelCancelMultiFlowSignQRCodeSuccess':
-      return success(result, 'The QR code was cancelled.');
+      return success(result, 'The QR code was cancelled.', [`QR code ${result.qrCodeId}`]);
     case 'QrCodeInvalidError':
       return failure(result, 'This QR code can no longer be used: it was already cancelled.', tencentDetails(result));
     case 'QrCodeExpiredError':
@@ -94,11 +102,7 @@ export function describeQrCodeResult(result: QrCodeResult): Outcome {
 function describeSharedError(error: SharedError): Outcome {
   switch (error.__typename) {
     case 'ValidationError':
-      return failure(
-        error,
-        'Please correct the form; nothing was sent.',
-        error.issues.map((issue) => `${issue.path.slice(1).join('.')}: ${issue.message}`),
-      );
+      return { ...failure(error, 'Please correct the marked fields; nothing was sent.', []), issues: error.issues };
     case 'CallerNotAllowedError':
       return failure(error, 'You may not act for that operator or organisation; nothing was sent.', []);
     case 'RateLimitedError':

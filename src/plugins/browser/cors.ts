@@ -1,11 +1,17 @@
 /** Which pages may call the API from another origin: yoga's `cors` option, decided per request, and `Vary: Origin`. */
 import type { Plugin } from 'graphql-yoga';
 import type { BrowserConfig } from '../../config/index.js';
+import { addVary } from './vary.js';
 
 const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 
+/** Response headers a page on another origin may read: the id support asks for, and when to retry or how to sign in. */
+export const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'];
+
 /** What yoga's `cors` option takes for one request: `false` sends no CORS headers, so the browser refuses. */
-type CorsDecision = { origin: string[]; credentials: false; methods: string[]; maxAge: number } | false;
+type CorsDecision =
+  | { origin: string[]; credentials: false; methods: string[]; exposedHeaders: string[]; maxAge: number }
+  | false;
 
 export function corsPolicy(config: BrowserConfig): (request: Request) => CorsDecision {
   const { corsOrigins } = config;
@@ -17,7 +23,7 @@ export function corsPolicy(config: BrowserConfig): (request: Request) => CorsDec
     const origin = request.headers.get('origin');
     if (origin === null || !allowed(origin)) return false;
     // Credentials travel in headers (Authorization, X-API-Key), never cookies, so none are allowed cross-origin.
-    return { origin: [origin], credentials: false, methods: ['GET', 'POST'], maxAge: 600 };
+    return { origin: [origin], credentials: false, methods: ['GET', 'POST'], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 };
   };
 }
 
@@ -29,9 +35,7 @@ export function useVaryOrigin(config: BrowserConfig): Plugin {
   if (config.corsOrigins !== 'loopback' && config.corsOrigins.length === 0) return {};
   return {
     onResponse({ response }) {
-      const vary = response.headers.get('vary');
-      if (vary === null) response.headers.set('vary', 'Origin');
-      else if (!/(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary)) response.headers.set('vary', `${vary}, Origin`);
+      addVary(response.headers, 'Origin');
     },
   };
 }

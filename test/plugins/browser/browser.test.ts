@@ -1,5 +1,6 @@
 /** Browser rules in sandbox mode, over real HTTP: loopback CORS for local development, CSRF prevention, security headers. */
 import { describe, expect, it } from 'vitest';
+import { CSRF_REFUSAL } from '../../../src/plugins/browser/csrf.js';
 import { DEMO } from '../../../src/emulator/seed.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { startService } from '../../../src/server/service.js';
@@ -44,12 +45,39 @@ describe('sandbox mode', () => {
       const before = service.current.emulator!.calls.length;
       const res = await fetch(service.current.url, { method: 'POST', headers: { 'content-type': type }, body });
       expect(res.status).toBe(403);
-      expect(((await res.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe(
-        'Required CSRF header(s) not present',
-      );
+      expect(((await res.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe(CSRF_REFUSAL);
       expect(service.current.emulator!.calls).toHaveLength(before);
     },
   );
+
+  it('refuses a GET without the CSRF header, naming the header to send', async () => {
+    const res = await fetch(`${service.current.url}?query=${encodeURIComponent('{ mode }')}`, {
+      headers: { accept: 'application/json' },
+    });
+    expect(res.status).toBe(403);
+    const { errors } = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(errors[0]!.message).toContain('add the header X-GraphQL-Yoga-CSRF (any value) to a GET');
+    expect(errors[0]!.extensions.code).toBe('CSRF_HEADER_REQUIRED');
+  });
+
+  it.each(['X-GraphQL-Yoga-CSRF', 'Apollo-Require-Preflight'])('answers a GET that carries %s', async (header) => {
+    const res = await fetch(`${service.current.url}?query=${encodeURIComponent('{ mode }')}`, {
+      headers: { accept: 'application/json', [header]: '1' },
+    });
+    expect(await res.json()).toEqual({ data: { mode: 'SANDBOX' } });
+  });
+
+  it('lets a page on another allowed origin read X-Request-Id, Retry-After and WWW-Authenticate', async () => {
+    const res = await fetch(service.current.url, {
+      method: 'POST',
+      headers: { origin: 'http://localhost:5173', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ mode }' }),
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const exposed = res.headers.get('access-control-expose-headers')?.toLowerCase().split(/\s*,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['x-request-id', 'retry-after', 'www-authenticate']));
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
 
   it('marks JSON answers as never to be rendered or framed', async () => {
     const res = await fetch(service.current.url, {
