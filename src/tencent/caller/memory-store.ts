@@ -1,0 +1,71 @@
+/** The call budget's window in memory: one replica, or no Redis. */
+import type { Clock } from './clock.js';
+import { admitFairly, type Candidate, SlidingLog, type TryResult, type WindowStore, retryDelayMs } from './window.js';
+
+export interface MemoryWindowOptions {
+  limit: number;
+  windowMs: number;
+  clock: Clock;
+}
+
+/** Sliding logs per action, kept in this process. */
+export class MemoryWindows {
+  private readonly logs = new Map<string, SlidingLog>();
+  private sequence = 0;
+  private readonly nextToken = () => String(++this.sequence);
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  log(action: string): SlidingLog {
+    let log = this.logs.get(action);
+    if (!log) {
+      log = new SlidingLog(this.windowMs);
+      this.logs.set(action, log);
+    }
+    log.prune(this.clock.now());
+    return log;
+  }
+
+  /** Admits within `limit`, fairly between the candidates (the only callers this store knows of). */
+  admit(action: string, candidates: readonly Candidate[], maxAdmit: number, limit: number): TryResult {
+    const now = this.clock.now();
+    const log = this.log(action);
+    const admitted = admitFairly(log, candidates, limit, maxAdmit, now, this.nextToken);
+    const expiriesMs = log.expiriesMs(now);
+    return {
+      admitted,
+      retryInMs: retryDelayMs(expiriesMs, limit, limit, this.windowMs),
+      expiriesMs,
+      effectiveLimit: limit,
+      activeCallers: candidates.length,
+    };
+  }
+
+  release(action: string, token: string): void {
+    this.logs.get(action)?.remove(token);
+  }
+}
+
+export class MemoryWindowStore implements WindowStore {
+  readonly mode = 'local' as const;
+  private readonly windows: MemoryWindows;
+
+  constructor(private readonly options: MemoryWindowOptions) {
+    this.windows = new MemoryWindows(options.windowMs, options.clock);
+  }
+
+  async tryAdmit(action: string, candidates: readonly Candidate[], maxAdmit: number): Promise<TryResult> {
+    return this.windows.admit(action, candidates, maxAdmit, this.options.limit);
+  }
+
+  release(action: string, token: string): void {
+    this.windows.release(action, token);
+  }
+
+  leave(): void {}
+
+  async close(): Promise<void> {}
+}

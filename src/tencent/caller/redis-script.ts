@@ -1,0 +1,192 @@
+/**
+ * The Redis window store's scripts. Each runs atomically and reads Redis's own
+ * clock (`TIME`), so the replicas' clocks never decide. Every key carries the
+ * hash tag `{prefix}`, so in a cluster they share one slot.
+ *
+ * Keys (prefix `esign-budget` unless configured):
+ *   {p}:log:<action>     sorted set of starts in the window: member `replica:seq:caller`, score the start (ms)
+ *   {p}:active:<action>  sorted set `replica:caller` → when its lease on "waiting" ends (ms)
+ *   {p}:demand:<action>  hash `replica:caller` → calls waiting there
+ *   {p}:replicas         sorted set replica → last heartbeat (ms)
+ *   {p}:shares           hash replica → its share of the limit while cut off from Redis
+ *   {p}:joined           hash replica → when it last (re)joined (ms)
+ *   {p}:epoch            a value set when the data is first written: a new one means Redis lost its data
+ */
+
+/** Redis's clock in milliseconds. */
+const NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * KEYS: log, active, demand, replicas, shares, epoch.
+ * ARGV: epoch, replica, limit, windowMs, ttlMs, leaseMs, seqBase, maxAdmit, then (caller, waiting) per candidate.
+ * Returns {'epoch'} when the epoch is not the caller's, else
+ * {'ok', effectiveLimit, activeCallers, admittedCount, index..., expiryMs...}.
+ */
+export const ADMIT = `
+if redis.call('GET', KEYS[6]) ~= ARGV[1] then return {'epoch'} end
+${NOW}
+local replica = ARGV[2]
+local limit, windowMs, ttlMs, leaseMs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local seq, maxAdmit = tonumber(ARGV[7]), tonumber(ARGV[8])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
+
+-- Replicas whose heartbeat stopped may be using their share on their own: it stays reserved.
+local reserved = 0
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. (now - ttlMs))) do
+  reserved = reserved + (tonumber(redis.call('HGET', KEYS[5], id)) or 0)
+end
+local effective = limit - reserved
+
+local candidates = {}
+for i = 9, #ARGV, 2 do
+  local lease = replica .. ':' .. ARGV[i]
+  redis.call('ZADD', KEYS[2], now + leaseMs, lease)
+  redis.call('HSET', KEYS[3], lease, ARGV[i + 1])
+  candidates[#candidates + 1] = { caller = ARGV[i], left = tonumber(ARGV[i + 1]) }
+end
+for _, lease in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
+  redis.call('HDEL', KEYS[3], lease)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+
+-- Calls waiting per caller, on every replica.
+local demand, callers = {}, 0
+for _, lease in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local waiting = tonumber(redis.call('HGET', KEYS[3], lease)) or 0
+  if waiting > 0 then
+    local caller = string.sub(lease, string.find(lease, ':', 1, true) + 1)
+    if demand[caller] == nil then
+      demand[caller] = 0
+      callers = callers + 1
+    end
+    demand[caller] = demand[caller] + waiting
+  end
+end
+
+-- Starts per caller in the window.
+local mine, count = {}, 0
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local first = string.find(member, ':', 1, true)
+  local caller = string.sub(member, string.find(member, ':', first + 1, true) + 1)
+  mine[caller] = (mine[caller] or 0) + 1
+  count = count + 1
+end
+
+local share = math.ceil(effective / math.max(1, callers))
+local free = effective - count
+local admitted = {}
+local progress = true
+while progress and free > 0 and #admitted < maxAdmit do
+  progress = false
+  for i, candidate in ipairs(candidates) do
+    if free <= 0 or #admitted >= maxAdmit then break end
+    if candidate.left > 0 then
+      local starts = mine[candidate.caller] or 0
+      local allowed = starts < share
+      if not allowed then
+        local claimable = 0
+        for caller, waiting in pairs(demand) do
+          if caller ~= candidate.caller then
+            claimable = claimable + math.min(waiting, math.max(0, share - (mine[caller] or 0)))
+          end
+        end
+        allowed = free - claimable >= 1
+      end
+      if allowed then
+        seq = seq + 1
+        redis.call('ZADD', KEYS[1], now, replica .. ':' .. seq .. ':' .. candidate.caller)
+        mine[candidate.caller] = starts + 1
+        demand[candidate.caller] = (demand[candidate.caller] or 1) - 1
+        candidate.left = candidate.left - 1
+        free = free - 1
+        admitted[#admitted + 1] = i - 1
+        progress = true
+      end
+    end
+  end
+end
+for _, candidate in ipairs(candidates) do
+  redis.call('HSET', KEYS[3], replica .. ':' .. candidate.caller, candidate.left)
+end
+redis.call('PEXPIRE', KEYS[1], windowMs * 2)
+redis.call('PEXPIRE', KEYS[2], leaseMs * 2)
+redis.call('PEXPIRE', KEYS[3], leaseMs * 2)
+
+local reply = { 'ok', effective, callers, #admitted }
+for _, index in ipairs(admitted) do reply[#reply + 1] = index end
+local scores = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+for i = 2, #scores, 2 do reply[#reply + 1] = tonumber(scores[i]) + windowMs - now end
+return reply
+`;
+
+/**
+ * KEYS: replicas, shares, joined, epoch, then the log of each action whose starts are replayed.
+ * ARGV: replica, epochCandidate, limit, ttlMs, reserveMs, rejoining (1/0), seqBase, windowMs, then per log key:
+ * its count of starts, then (ageMs, caller) per start.
+ * Returns {epoch, share, replicas, alive, id, joinedAt, id, joinedAt, ...}.
+ */
+export const HEARTBEAT = `
+${NOW}
+local replica = ARGV[1]
+local limit, ttlMs, reserveMs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local seq, windowMs = tonumber(ARGV[7]), tonumber(ARGV[8])
+local epoch = redis.call('GET', KEYS[4])
+if not epoch then
+  epoch = ARGV[2]
+  redis.call('SET', KEYS[4], epoch)
+end
+
+-- A replica silent for longer than its share is reserved is gone.
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - reserveMs))) do
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+  redis.call('ZREM', KEYS[1], id)
+end
+if ARGV[6] == '1' or not redis.call('ZSCORE', KEYS[1], replica) then
+  redis.call('HSET', KEYS[3], replica, now)
+end
+redis.call('ZADD', KEYS[1], now, replica)
+
+-- The starts this replica made while cut off, so every replica's admissions count them.
+local arg = 9
+for k = 5, #KEYS do
+  local n = tonumber(ARGV[arg])
+  arg = arg + 1
+  for _ = 1, n do
+    local at = now - tonumber(ARGV[arg])
+    seq = seq + 1
+    if at > now - windowMs then
+      redis.call('ZADD', KEYS[k], at, replica .. ':' .. seq .. ':' .. ARGV[arg + 1])
+    end
+    arg = arg + 2
+  end
+  redis.call('PEXPIRE', KEYS[k], windowMs * 2)
+end
+
+-- Shares never sum above the limit: each is at most what the others leave.
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+local others = 0
+for _, id in ipairs(ids) do
+  if id ~= replica then others = others + (tonumber(redis.call('HGET', KEYS[2], id)) or 0) end
+end
+local share = math.max(0, math.min(math.floor(limit / #ids), limit - others))
+redis.call('HSET', KEYS[2], replica, share)
+
+local reply = { epoch, share, #ids, redis.call('ZCOUNT', KEYS[1], now - ttlMs, '+inf') }
+for _, id in ipairs(ids) do
+  reply[#reply + 1] = id
+  reply[#reply + 1] = tonumber(redis.call('HGET', KEYS[3], id)) or 0
+end
+return reply
+`;
+
+/** KEYS: replicas, shares, joined. ARGV: replica. A replica stopping in good order frees its share at once. */
+export const DEREGISTER = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
+`;
