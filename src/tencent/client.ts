@@ -156,6 +156,7 @@ class Exchange implements Dispatcher.DispatchHandler, AttemptHandle {
 
   onRequestSent(): void {
     this.written = true;
+    this.control?.written();
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {

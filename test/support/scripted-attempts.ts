@@ -34,6 +34,7 @@ export class ScriptedAttempt implements AttemptHandle {
   /** The request reaches "Tencent". */
   write(): void {
     this.written = true;
+    this.options.control?.written();
   }
 
   answer(outcome: TencentOutcome<unknown>): void {

@@ -241,10 +241,16 @@ describe('TencentClient against a stand-in that does what the test says', () => 
   };
   /** Records the attempt the client hands over, as the chain does. */
   const tracked = () => {
-    const seen: { handle: AttemptHandle | undefined } = { handle: undefined };
+    const seen: { handle: AttemptHandle | undefined; writtenBeforeAnswer: boolean } = {
+      handle: undefined,
+      writtenBeforeAnswer: false,
+    };
     const control: AttemptControl = {
       running(handle) {
         if (handle) seen.handle = handle;
+      },
+      written() {
+        seen.writtenBeforeAnswer = seen.handle?.written === true;
       },
     };
     return { seen, control };
@@ -269,6 +275,7 @@ describe('TencentClient against a stand-in that does what the test says', () => 
     const waiting = single.call(ChannelCancelMultiFlowSignQRCode, request, { control: second.control });
     await upstream.arrived(1);
     expect(first.seen.handle?.written).toBe(true);
+    expect(first.seen.writtenBeforeAnswer).toBe(true);
     expect(second.seen.handle?.written).toBe(false);
     second.seen.handle!.abort('shutdown');
     expect(await waiting).toMatchObject({ ok: false, failure: { reason: 'shutdown', outcomeUnknown: false } });

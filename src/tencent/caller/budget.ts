@@ -139,6 +139,13 @@ export class CallBudget {
     });
   }
 
+  /** An admitted call has been written: its start counts from now, and the slot it held frees a window later. */
+  written(action: string, token: string): void {
+    this.options.store.written(action, token);
+    const queue = this.queues.get(action);
+    if (queue && queue.size > 0) void this.pump(queue);
+  }
+
   /** Gives back the slot of an admitted call that was not sent. */
   release(action: string, token: string): void {
     this.options.store.release(action, token);

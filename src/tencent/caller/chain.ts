@@ -87,10 +87,16 @@ class Call implements AttemptOptions, AttemptControl {
   attempt = 0;
   queuedMs = 0;
   stopping = false;
+  /** The budget slot of the attempt running, if the budget is on. */
+  token: string | undefined;
   private handle: AttemptHandle | undefined;
   private backoff: { cancel(): void } | undefined;
 
-  constructor(options: CallOptions) {
+  constructor(
+    options: CallOptions,
+    private readonly action: string,
+    private readonly budget: CallBudget | undefined,
+  ) {
     this.requestId = options.requestId;
     this.operation = options.operation;
     this.language = options.language;
@@ -99,6 +105,10 @@ class Call implements AttemptOptions, AttemptControl {
   running(handle: AttemptHandle | undefined): void {
     this.handle = handle;
     if (handle && this.stopping) handle.abort('shutdown');
+  }
+
+  written(): void {
+    if (this.token !== undefined) this.budget?.written(this.action, this.token);
   }
 
   /** Stops what has not reached Tencent: the back-off, or an attempt not yet written. */
@@ -168,8 +178,8 @@ export function createCallerChain(
     limit === 0
       ? undefined
       : options.redis
-        ? new RedisWindowStore({ ...options.redis, limit, windowMs, clock })
-        : new MemoryWindowStore({ limit, windowMs, clock });
+        ? new RedisWindowStore({ ...options.redis, limit, windowMs, pendingMs: options.timeoutMs, clock })
+        : new MemoryWindowStore({ limit, windowMs, pendingMs: options.timeoutMs, clock });
   const budget = store
     ? new CallBudget({
         limit,
@@ -287,6 +297,7 @@ export function createCallerChain(
       }
       call.attempt = attempt;
       call.queuedMs = queuedMs;
+      call.token = token;
       call.timeoutMs = Math.max(1, deadline - clock.now());
       const outcome = await attempts.call(action, request, call);
       const failure = outcome.ok ? undefined : outcome.failure;
@@ -318,7 +329,7 @@ export function createCallerChain(
       if (signal?.aborted) return CANCELLED(action);
       const breaker = breakers[action.service];
       if (breaker.state === 'open') return circuitOpen(action, breaker);
-      const call = new Call(callOptions);
+      const call = new Call(callOptions, action.name, budget);
       calls.add(call);
       const onAbort = () => call.stop('cancelled');
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -5,6 +5,8 @@ import { admitFairly, type Candidate, SlidingLog, type TryResult, type WindowSto
 export interface MemoryWindowOptions {
   limit: number;
   windowMs: number;
+  /** How long a call let through may take to be written (its deadline). */
+  pendingMs: number;
   clock: Clock;
 }
 
@@ -12,17 +14,19 @@ export interface MemoryWindowOptions {
 export class MemoryWindows {
   private readonly logs = new Map<string, SlidingLog>();
   private sequence = 0;
-  private readonly nextToken = () => String(++this.sequence);
 
   constructor(
     private readonly windowMs: number,
+    private readonly pendingMs: number,
     private readonly clock: Clock,
+    /** Names each start: a number by default; the Redis store's own log uses its Redis members. */
+    private readonly nextToken: (callerId: string) => string = () => String(++this.sequence),
   ) {}
 
   log(action: string): SlidingLog {
     let log = this.logs.get(action);
     if (!log) {
-      log = new SlidingLog(this.windowMs);
+      log = new SlidingLog(this.windowMs, this.pendingMs);
       this.logs.set(action, log);
     }
     log.prune(this.clock.now());
@@ -44,6 +48,10 @@ export class MemoryWindows {
     };
   }
 
+  written(action: string, token: string): void {
+    this.logs.get(action)?.written(token, this.clock.now());
+  }
+
   release(action: string, token: string): void {
     this.logs.get(action)?.remove(token);
   }
@@ -54,11 +62,15 @@ export class MemoryWindowStore implements WindowStore {
   private readonly windows: MemoryWindows;
 
   constructor(private readonly options: MemoryWindowOptions) {
-    this.windows = new MemoryWindows(options.windowMs, options.clock);
+    this.windows = new MemoryWindows(options.windowMs, options.pendingMs, options.clock);
   }
 
   async tryAdmit(action: string, candidates: readonly Candidate[], maxAdmit: number): Promise<TryResult> {
     return this.windows.admit(action, candidates, maxAdmit, this.options.limit);
+  }
+
+  written(action: string, token: string): void {
+    this.windows.written(action, token);
   }
 
   release(action: string, token: string): void {

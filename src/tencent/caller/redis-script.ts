@@ -4,7 +4,8 @@
  * hash tag `{prefix}`, so in a cluster they share one slot.
  *
  * Keys (prefix `esign-budget` unless configured):
- *   {p}:log:<action>     sorted set of starts in the window: member `replica:seq:caller`, score the start (ms)
+ *   {p}:log:<action>     sorted set of starts in the window: member `replica:seq:caller`, score when it was
+ *                        written (ms), or for one let through and not yet written, when it can no longer be
  *   {p}:active:<action>  sorted set `replica:caller` → when its lease on "waiting" ends (ms)
  *   {p}:demand:<action>  hash `replica:caller` → calls waiting there
  *   {p}:replicas         sorted set replica → last heartbeat (ms)
@@ -21,7 +22,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 /**
  * KEYS: log, active, demand, replicas, shares, epoch.
- * ARGV: epoch, replica, limit, windowMs, ttlMs, leaseMs, seqBase, maxAdmit, then (caller, waiting) per candidate.
+ * ARGV: epoch, replica, limit, windowMs, ttlMs, leaseMs, seqBase, maxAdmit, pendingMs, then (caller, waiting)
+ * per candidate.
  * Returns {'epoch'} when the epoch is not the caller's, else
  * {'ok', effectiveLimit, activeCallers, admittedCount, index..., expiryMs...}.
  */
@@ -30,7 +32,7 @@ if redis.call('GET', KEYS[6]) ~= ARGV[1] then return {'epoch'} end
 ${NOW}
 local replica = ARGV[2]
 local limit, windowMs, ttlMs, leaseMs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local seq, maxAdmit = tonumber(ARGV[7]), tonumber(ARGV[8])
+local seq, maxAdmit, pendingMs = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
 
 -- Replicas whose heartbeat stopped may be using their share on their own: it stays reserved.
@@ -41,7 +43,7 @@ end
 local effective = limit - reserved
 
 local candidates = {}
-for i = 9, #ARGV, 2 do
+for i = 10, #ARGV, 2 do
   local lease = replica .. ':' .. ARGV[i]
   redis.call('ZADD', KEYS[2], now + leaseMs, lease)
   redis.call('HSET', KEYS[3], lease, ARGV[i + 1])
@@ -97,7 +99,8 @@ while progress and free > 0 and #admitted < maxAdmit do
       end
       if allowed then
         seq = seq + 1
-        redis.call('ZADD', KEYS[1], now, replica .. ':' .. seq .. ':' .. candidate.caller)
+        -- Pending until written: it counts in every window until then.
+        redis.call('ZADD', KEYS[1], now + pendingMs, replica .. ':' .. seq .. ':' .. candidate.caller)
         mine[candidate.caller] = starts + 1
         demand[candidate.caller] = (demand[candidate.caller] or 1) - 1
         candidate.left = candidate.left - 1
@@ -111,28 +114,40 @@ end
 for _, candidate in ipairs(candidates) do
   redis.call('HSET', KEYS[3], replica .. ':' .. candidate.caller, candidate.left)
 end
-redis.call('PEXPIRE', KEYS[1], windowMs * 2)
+redis.call('PEXPIRE', KEYS[1], windowMs + pendingMs)
 redis.call('PEXPIRE', KEYS[2], leaseMs * 2)
 redis.call('PEXPIRE', KEYS[3], leaseMs * 2)
 
 local reply = { 'ok', effective, callers, #admitted }
 for _, index in ipairs(admitted) do reply[#reply + 1] = index end
 local scores = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-for i = 2, #scores, 2 do reply[#reply + 1] = tonumber(scores[i]) + windowMs - now end
+for i = 2, #scores, 2 do
+  -- A pending start leaves the window a full window after it is written, at the soonest now.
+  reply[#reply + 1] = math.min(tonumber(scores[i]) - now, 0) + windowMs
+end
 return reply
+`;
+
+/** KEYS: log. ARGV: member. The call let through as `member` was written: its start counts from Redis's now. */
+export const WRITTEN = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+${NOW}
+  redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+end
+return 1
 `;
 
 /**
  * KEYS: replicas, shares, joined, epoch, then the log of each action whose starts are replayed.
- * ARGV: replica, epochCandidate, limit, ttlMs, reserveMs, rejoining (1/0), seqBase, windowMs, then per log key:
- * its count of starts, then (ageMs, caller) per start.
+ * ARGV: replica, epochCandidate, limit, ttlMs, reserveMs, rejoining (1/0), windowMs, then per log key:
+ * its count of starts, then (ageMs, member) per start (a negative age: pending, counted until then).
  * Returns {epoch, share, replicas, alive, id, joinedAt, id, joinedAt, ...}.
  */
 export const HEARTBEAT = `
 ${NOW}
 local replica = ARGV[1]
 local limit, ttlMs, reserveMs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local seq, windowMs = tonumber(ARGV[7]), tonumber(ARGV[8])
+local windowMs = tonumber(ARGV[7])
 local epoch = redis.call('GET', KEYS[4])
 if not epoch then
   epoch = ARGV[2]
@@ -151,19 +166,20 @@ end
 redis.call('ZADD', KEYS[1], now, replica)
 
 -- The starts this replica made while cut off, so every replica's admissions count them.
-local arg = 9
+local arg = 8
 for k = 5, #KEYS do
   local n = tonumber(ARGV[arg])
   arg = arg + 1
+  local latest = now
   for _ = 1, n do
     local at = now - tonumber(ARGV[arg])
-    seq = seq + 1
     if at > now - windowMs then
-      redis.call('ZADD', KEYS[k], at, replica .. ':' .. seq .. ':' .. ARGV[arg + 1])
+      redis.call('ZADD', KEYS[k], at, ARGV[arg + 1])
+      latest = math.max(latest, at)
     end
     arg = arg + 2
   end
-  redis.call('PEXPIRE', KEYS[k], windowMs * 2)
+  redis.call('PEXPIRE', KEYS[k], latest - now + windowMs * 2)
 end
 
 -- Shares never sum above the limit: each is at most what the others leave.

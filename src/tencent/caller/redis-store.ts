@@ -23,13 +23,15 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock, TimerHandle } from './clock.js';
 import { MemoryWindows } from './memory-store.js';
-import { ADMIT, DEREGISTER, HEARTBEAT } from './redis-script.js';
+import { ADMIT, DEREGISTER, HEARTBEAT, WRITTEN } from './redis-script.js';
 import { type BudgetMode, type Candidate, retryDelayMs, type TryResult, type WindowStore } from './window.js';
 
 export interface RedisWindowOptions {
   redis: Redis;
   limit: number;
   windowMs: number;
+  /** How long a call let through may take to be written (its deadline). */
+  pendingMs: number;
   clock: Clock;
   /** Key prefix (a hash tag is added around it). */
   keyPrefix?: string;
@@ -49,6 +51,7 @@ interface BudgetCommands {
   esignBudgetAdmit(...args: (string | number)[]): Promise<Reply>;
   esignBudgetHeartbeat(...args: (string | number)[]): Promise<Reply>;
   esignBudgetDeregister(...args: (string | number)[]): Promise<number>;
+  esignBudgetWritten(...args: (string | number)[]): Promise<number>;
 }
 
 class Unreachable extends Error {}
@@ -101,7 +104,13 @@ export class RedisWindowStore implements WindowStore {
     this.localShareMs = options.localShareMs ?? 120_000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 500;
     this.leaseMs = options.leaseMs ?? 2 * options.windowMs;
-    this.own = new MemoryWindows(options.windowMs, options.clock);
+    // Its own log names starts as Redis does, so what it replays and later gives back or marks written matches.
+    this.own = new MemoryWindows(
+      options.windowMs,
+      options.pendingMs,
+      options.clock,
+      (callerId) => `${this.replicaId}:${++this.sequence}:${callerId}`,
+    );
     const tag = `{${options.keyPrefix ?? 'esign-budget'}}`;
     this.keys = {
       replicas: `${tag}:replicas`,
@@ -116,6 +125,7 @@ export class RedisWindowStore implements WindowStore {
     redis.defineCommand('esignBudgetAdmit', { numberOfKeys: 6, lua: ADMIT });
     redis.defineCommand('esignBudgetHeartbeat', { lua: HEARTBEAT });
     redis.defineCommand('esignBudgetDeregister', { numberOfKeys: 3, lua: DEREGISTER });
+    redis.defineCommand('esignBudgetWritten', { numberOfKeys: 1, lua: WRITTEN });
     // defineCommand adds the methods to this client at run time; this is their shape.
     this.commands = redis as unknown as BudgetCommands;
     void this.beat();
@@ -147,15 +157,18 @@ export class RedisWindowStore implements WindowStore {
     return this.blocked(this.heartbeatMs);
   }
 
+  written(action: string, token: string): void {
+    this.own.written(action, token);
+    if (this.inTouch()) this.commands.esignBudgetWritten(this.keys.log(action), token).catch(() => {});
+  }
+
   release(action: string, token: string): void {
     this.own.release(action, token);
-    if (this.current === 'shared' || this.current === 'settling') {
-      this.options.redis.zrem(this.keys.log(action), token).catch(() => {});
-    }
+    if (this.inTouch()) this.options.redis.zrem(this.keys.log(action), token).catch(() => {});
   }
 
   leave(action: string, callerIds: readonly string[]): void {
-    if (this.current !== 'shared' && this.current !== 'settling') return;
+    if (!this.inTouch()) return;
     const leases = callerIds.map((callerId) => `${this.replicaId}:${callerId}`);
     const { redis } = this.options;
     redis
@@ -173,6 +186,11 @@ export class RedisWindowStore implements WindowStore {
     if (this.options.redis.status !== 'ready') return;
     const { replicas, shares, joined } = this.keys;
     await this.run(() => this.commands.esignBudgetDeregister(replicas, shares, joined, this.replicaId)).catch(() => {});
+  }
+
+  /** Whether writes to Redis may go out: a failed one is only a start counted longer (or a lease kept longer). */
+  private inTouch(): boolean {
+    return (this.current === 'shared' || this.current === 'settling') && this.options.redis.status === 'ready';
   }
 
   private async admitShared(action: string, candidates: readonly Candidate[], maxAdmit: number): Promise<TryResult> {
@@ -194,6 +212,7 @@ export class RedisWindowStore implements WindowStore {
       this.leaseMs,
       seqBase,
       maxAdmit,
+      this.options.pendingMs,
     ];
     for (const { callerId, waiting } of candidates) args.push(callerId, waiting);
     let reply: Reply;
@@ -247,14 +266,12 @@ export class RedisWindowStore implements WindowStore {
     const { limit, windowMs } = this.options;
     const logs: string[] = [];
     const replay: (string | number)[] = [];
-    const seqBase = this.sequence;
     if (rejoining) {
       for (const action of this.actions) {
         const starts = this.own.log(action).replay(sentAt);
         logs.push(this.keys.log(action));
         replay.push(starts.length);
-        for (const { ageMs, callerId } of starts) replay.push(ageMs, callerId);
-        this.sequence += starts.length;
+        for (const { ageMs, token } of starts) replay.push(ageMs, token);
       }
     }
     const { replicas, shares, joined, epoch } = this.keys;
@@ -273,7 +290,6 @@ export class RedisWindowStore implements WindowStore {
           this.ttlMs,
           this.localShareMs,
           rejoining ? 1 : 0,
-          seqBase,
           windowMs,
           ...replay,
         ),

@@ -85,6 +85,8 @@ export interface AttemptHandle {
 export interface AttemptControl {
   /** The attempt now running, then `undefined` once it has its outcome. */
   running(handle: AttemptHandle | undefined): void;
+  /** The attempt's request has just been written to the connection (called synchronously from the write). */
+  written(): void;
 }
 
 /** Options of one attempt: what the client needs, and what the instrumentation logs. */

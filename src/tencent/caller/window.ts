@@ -51,6 +51,8 @@ export interface WindowStore {
   readonly mode: BudgetMode;
   /** Lets through up to `maxAdmit` calls of `action` for the candidates, round-robin, within the limit and shares. */
   tryAdmit(action: string, candidates: readonly Candidate[], maxAdmit: number): Promise<TryResult>;
+  /** The call let through with `token` has been written: its start counts from now. */
+  written(action: string, token: string): void;
   /** Gives back the slot of a call that was let through but not sent. */
   release(action: string, token: string): void;
   /** The callers no longer wait here (their calls timed out or went away). */
@@ -62,23 +64,38 @@ export interface WindowStore {
 }
 
 interface Start {
+  /** When it was let through (pending) or written. */
   at: number;
   callerId: string;
   token: string;
+  /** Let through but not yet written: it counts in every window until it is written or given back. */
+  pending: boolean;
 }
 
-/** The starts of one action in the last window, oldest first. */
+/**
+ * The starts of one action in the last window. A start is when its request
+ * is written to the connection (the nearest the layer sees to Tencent's
+ * arrival): let through, it is pending and counts in every window; written,
+ * it counts from then on for one window. Holding the limit on write times
+ * keeps a burst that waited for new connections from bunching up behind the
+ * next window's calls on warm ones.
+ */
 export class SlidingLog {
-  private readonly starts: Start[] = [];
+  private starts: Start[] = [];
 
-  constructor(readonly windowMs: number) {}
+  constructor(
+    readonly windowMs: number,
+    /** A start still pending this long after it was let through will never be written (its call's deadline). */
+    readonly pendingMs: number,
+  ) {}
 
-  /** Drops the starts that left the window (a start at `now - windowMs` has just left it). */
+  /** Drops the starts that left the window (written at `now - windowMs` or before) and pending ones past hope. */
   prune(now: number): void {
-    const oldest = now - this.windowMs;
-    let drop = 0;
-    while (drop < this.starts.length && this.starts[drop]!.at <= oldest) drop++;
-    if (drop > 0) this.starts.splice(0, drop);
+    const written = now - this.windowMs;
+    const abandoned = now - this.pendingMs;
+    if (this.starts.some((start) => start.at <= (start.pending ? abandoned : written))) {
+      this.starts = this.starts.filter((start) => start.at > (start.pending ? abandoned : written));
+    }
   }
 
   get size(): number {
@@ -86,7 +103,16 @@ export class SlidingLog {
   }
 
   record(at: number, callerId: string, token: string): void {
-    this.starts.push({ at, callerId, token });
+    this.starts.push({ at, callerId, token, pending: true });
+  }
+
+  /** The call let through with `token` was written at `now`. */
+  written(token: string, now: number): void {
+    const start = this.starts.find((entry) => entry.token === token);
+    if (start) {
+      start.at = now;
+      start.pending = false;
+    }
   }
 
   remove(token: string): boolean {
@@ -102,13 +128,19 @@ export class SlidingLog {
     return counts;
   }
 
-  /** How long ago each start in the window happened, and whose it was, for replaying them elsewhere. */
-  replay(now: number): { ageMs: number; callerId: string }[] {
-    return this.starts.map((start) => ({ ageMs: now - start.at, callerId: start.callerId }));
+  /** Each start with how long ago it happened (pending ones as `-pendingMs`: in the future), to replay elsewhere. */
+  replay(now: number): { ageMs: number; token: string }[] {
+    return this.starts.map((start) => ({
+      ageMs: start.pending ? -this.pendingMs : now - start.at,
+      token: start.token,
+    }));
   }
 
+  /** When each start leaves the window, earliest first; a pending one at the soonest it could (written now). */
   expiriesMs(now: number): number[] {
-    return this.starts.map((start) => start.at + this.windowMs - now);
+    return this.starts
+      .map((start) => (start.pending ? this.windowMs : start.at + this.windowMs - now))
+      .sort((a, b) => a - b);
   }
 }
 
@@ -135,7 +167,7 @@ export function admitFairly(
   effectiveLimit: number,
   maxAdmit: number,
   now: number,
-  token: () => string,
+  token: (callerId: string) => string,
 ): { index: number; token: string }[] {
   const admitted: { index: number; token: string }[] = [];
   let free = effectiveLimit - log.size;
@@ -157,7 +189,7 @@ export function admitFairly(
       const { callerId } = candidates[i]!;
       const starts = mine.get(callerId) ?? 0;
       if (starts >= share && free - claimable(i) < 1) continue;
-      const given = token();
+      const given = token(callerId);
       log.record(now, callerId, given);
       mine.set(callerId, starts + 1);
       left[i] = left[i]! - 1;

@@ -16,17 +16,25 @@ function budget(limit = 20, maxWaitMs = 5_000, store?: (clock: FakeClock) => Win
     windowMs: WINDOW_MS,
     maxWaitMs,
     clock,
-    store: store?.(clock) ?? new MemoryWindowStore({ limit, windowMs: WINDOW_MS, clock }),
+    store: store?.(clock) ?? new MemoryWindowStore({ limit, windowMs: WINDOW_MS, pendingMs: 10_000, clock }),
   });
   const log: { caller: string; at: number; admission: Admission }[] = [];
-  /** Starts a call now; its admission lands in `log` with the time it was answered. */
+  /** Starts a call now; its admission lands in `log` with the time it was answered; admitted, it is written at once. */
   const call = (caller = 'a', signal?: AbortSignal) => {
     const answered = subject.admit('Cancel', { callerId: caller, deadline: clock.now() + maxWaitMs, signal });
-    void answered.then((admission) => log.push({ caller, at: clock.now() - t0, admission }));
+    void answered.then((admission) => {
+      log.push({ caller, at: clock.now() - t0, admission });
+      if (admission.ok && !unwritten) subject.written('Cancel', admission.token);
+    });
     return answered;
   };
+  let unwritten = false;
+  /** From now on, admitted calls stay unwritten (pending). */
+  const holdWrites = () => {
+    unwritten = true;
+  };
   const admitted = () => log.filter((entry) => entry.admission.ok);
-  return { subject, clock, call, log, admitted };
+  return { subject, clock, call, log, admitted, holdWrites };
 }
 
 describe('CallBudget', () => {
@@ -58,6 +66,7 @@ describe('CallBudget', () => {
         effectiveLimit: 1,
         activeCallers: 2,
       }),
+      written() {},
       release() {},
       leave() {},
       close: async () => {},
@@ -139,6 +148,25 @@ describe('CallBudget', () => {
     expect(log.map((entry) => [entry.caller, entry.at])).toEqual([
       ['a', 0],
       ['b', 200],
+    ]);
+  });
+
+  it('counts a call from when it is written: let through and unwritten, it holds its slot in every window', async () => {
+    const { subject, clock, call, admitted, holdWrites } = budget(1, 10_000);
+    holdWrites();
+    const first = await clock.until(call('a'));
+    call('b');
+    // Three windows pass while the first call waits for a connection: the second still may not start.
+    await clock.advance(3_000);
+    expect(admitted().map((entry) => entry.caller)).toEqual(['a']);
+    if (!first.ok) throw new Error('not admitted');
+    subject.written('Cancel', first.token);
+    await clock.advance(WINDOW_MS - 1);
+    expect(admitted()).toHaveLength(1);
+    await clock.advance(1);
+    expect(admitted().map((entry) => [entry.caller, entry.at])).toEqual([
+      ['a', 0],
+      ['b', 3_000 + WINDOW_MS],
     ]);
   });
 

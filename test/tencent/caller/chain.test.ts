@@ -96,7 +96,10 @@ describe('the caller chain', () => {
 
   it('reports each attempt with its number and the time it waited for budget', async () => {
     const { clock, upstream, call, records } = chain({ limit: 1, maxWaitMs: 3_000 });
-    upstream.respond = (attempt) => attempt.answer(OK);
+    upstream.respond = (attempt) => {
+      attempt.write();
+      attempt.answer(OK);
+    };
     await clock.until(Promise.all([call({ requestId: 'a', operation: 'Op' }), call({ requestId: 'b' })]));
     expect(records).toEqual([
       expect.objectContaining({
@@ -152,7 +155,11 @@ describe('the caller chain', () => {
 
   it('awaits beforeSend once before the first attempt; when it fails nothing is sent and the slot is given back', async () => {
     const { clock, upstream, call } = chain({ limit: 1 });
-    upstream.respond = (attempt) => attempt.answer(upstream.attempts.length === 1 ? refusedConnection : OK);
+    upstream.respond = (attempt) => {
+      if (upstream.attempts.length === 1) return attempt.answer(refusedConnection);
+      attempt.write();
+      attempt.answer(OK);
+    };
     const marks: number[] = [];
     await clock.until(call({ beforeSend: async () => void marks.push(upstream.attempts.length) }));
     expect(marks).toEqual([0]);
@@ -209,7 +216,10 @@ describe('the caller chain', () => {
 
   it('refuses at once, with an honest retry-after, what the budget cannot start in time', async () => {
     const { clock, upstream, call } = chain({ limit: 20, maxWaitMs: 2_000 });
-    upstream.respond = (attempt) => attempt.answer(OK);
+    upstream.respond = (attempt) => {
+      attempt.write();
+      attempt.answer(OK);
+    };
     const calls = Array.from({ length: 100 }, () => call());
     await settle(5);
     const early = await Promise.all(calls.slice(60));

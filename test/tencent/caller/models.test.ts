@@ -1,7 +1,8 @@
 /**
  * The budget against independent models of Tencent's limit (bench/at-limit/models.ts), on a fake clock: a
- * burst of 200 cancels, then 60 a second for 20 s, each call reaching "Tencent" after a network delay that
- * varies by up to the guard. No model may refuse a call, and the layer must still pass ≥ 19 a second.
+ * burst of 200 cancels, then 60 a second for 20 s. Each call is written after a wait for a connection (up to
+ * 150 ms for the first ones, which open new connections) and reaches "Tencent" after a network delay that varies
+ * by up to the guard. No model may refuse a call, and the layer must still pass ≥ 19 a second.
  */
 import { describe, expect, it } from 'vitest';
 import { busiestWindow, MODEL_NAMES, modelNamed } from '../../../bench/at-limit/models.js';
@@ -18,6 +19,8 @@ function seeded(seed: number): () => number {
   };
 }
 
+const ACTION = 'ChannelCancelMultiFlowSignQRCode';
+
 async function atLimit(guardMs: number, jitterMs: number) {
   const clock = new FakeClock(0);
   const windowMs = 1_000 + guardMs;
@@ -26,24 +29,33 @@ async function atLimit(guardMs: number, jitterMs: number) {
     windowMs,
     maxWaitMs: 5_000,
     clock,
-    store: new MemoryWindowStore({ limit: 20, windowMs, clock }),
+    store: new MemoryWindowStore({ limit: 20, windowMs, pendingMs: 10_000, clock }),
   });
   const random = seeded(7);
   const arrivals: number[] = [];
   let refused = 0;
+  let admitted = 0;
   const call = () =>
-    budget
-      .admit('ChannelCancelMultiFlowSignQRCode', { callerId: 'a', deadline: clock.now() + 5_000 })
-      .then((admission) => {
-        if (admission.ok) arrivals.push(clock.now() + 30 + random() * jitterMs);
-        else refused += 1;
-      });
+    budget.admit(ACTION, { callerId: 'a', deadline: clock.now() + 5_000 }).then((admission) => {
+      if (!admission.ok) {
+        refused += 1;
+        return;
+      }
+      // The first calls wait up to 150 ms for new connections, later ones a moment; then the network's delay.
+      const writeDelayMs = random() * (admitted++ < 20 ? 150 : 2);
+      clock.setTimeout(() => {
+        budget.written(ACTION, admission.token);
+        arrivals.push(clock.now() + 30 + random() * jitterMs);
+      }, writeDelayMs);
+    });
   const calls = Array.from({ length: 200 }, call);
   for (let i = 0; i < 1_200; i++) {
     await clock.advance(1_000 / 60);
     calls.push(call());
   }
   await clock.until(Promise.all(calls));
+  // The last ones let through are still on their way.
+  await clock.advance(1_000);
   arrivals.sort((a, b) => a - b);
   const outcomes = Object.fromEntries(
     MODEL_NAMES.map((name) => {
