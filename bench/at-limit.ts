@@ -8,17 +8,14 @@
  *   npx tsx bench/at-limit.ts [--models sliding,token-bucket,offset-300,offset-700] [--replicas 1,2]
  *     [--guard 25 | --guard 0,10,25,50] [--burst 200] [--rate 60] [--seconds 20] [--json FILE] [--no-warmup]
  */
-import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_GUARD_MS } from '../src/tencent/caller/chain.js';
 import { drive } from './at-limit/load.js';
 import { MODEL_NAMES, type ModelName } from './at-limit/models.js';
 import { startRedisServer } from './at-limit/redis-server.js';
-import { type ReplicaProcess, spawnReplica } from './at-limit/replicas.js';
+import { type ReplicaProcess, spawnReplica, spawnStandIn } from './at-limit/processes.js';
 import { formatSummaries, type RunSummary, summarize } from './at-limit/report.js';
-import type { Arrival } from './at-limit/stand-in.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,30 +40,6 @@ for (const model of models) {
 }
 const plan = { burst: Number(args.burst), rate: Number(args.rate), seconds: Number(args.seconds) };
 
-const STAND_IN = fileURLToPath(new URL('./at-limit/stand-in-process.ts', import.meta.url));
-
-async function standInFor(model: ModelName) {
-  const child = fork(STAND_IN, [model], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message: { url: string }) => resolve(message.url));
-    child.once('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
-  });
-  return {
-    url,
-    arrivals: () =>
-      new Promise<Arrival[]>((resolve) => {
-        child.once('message', (message: { arrivals: Arrival[] }) => resolve(message.arrivals));
-        child.send({ type: 'arrivals' });
-      }),
-    stop: () => {
-      child.disconnect();
-    },
-  };
-}
-
 async function waitShared(replica: ReplicaProcess): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const { mode } = (await (await fetch(replica.url)).json()) as { mode: string };
@@ -77,7 +50,7 @@ async function waitShared(replica: ReplicaProcess): Promise<void> {
 }
 
 async function run(model: ModelName, replicas: number, guardMs: number): Promise<RunSummary> {
-  const standIn = await standInFor(model);
+  const standIn = await spawnStandIn(model);
   const redis = replicas > 1 ? await startRedisServer() : undefined;
   const options = {
     standInUrl: standIn.url,
@@ -110,7 +83,7 @@ async function run(model: ModelName, replicas: number, guardMs: number): Promise
   } finally {
     await Promise.all(running.map((replica) => replica.stop()));
     await redis?.stop();
-    standIn.stop();
+    await standIn.stop();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * A stand-in for Tencent at its limit, on loopback: it verifies nothing,
  * records when each call arrived, and answers success or
- * `RequestLimitExceeded` as its limiter model decides. It does not import src/.
+ * `RequestLimitExceeded` as its limiter model decides. Requests marked
+ * `x-warm-up` are answered and not counted. It does not import src/.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -39,6 +40,11 @@ export async function startStandIn(model: LimiterModel): Promise<StandIn> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const at = Date.now();
+      if (req.headers['x-warm-up']) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+        return;
+      }
       let id = '';
       try {
         id = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { QrCodeId?: unknown }).QrCodeId ?? '');

@@ -52,6 +52,8 @@ interface WindowView {
   expiries: number[];
   effectiveLimit: number;
   activeCallers: number;
+  /** When the pace lets the next call start. */
+  nextStartAt: number;
 }
 
 class ActionQueue {
@@ -66,7 +68,7 @@ class ActionQueue {
     readonly action: string,
     limit: number,
   ) {
-    this.view = { expiries: [], effectiveLimit: limit, activeCallers: 0 };
+    this.view = { expiries: [], effectiveLimit: limit, activeCallers: 0, nextStartAt: Number.NEGATIVE_INFINITY };
   }
 }
 
@@ -183,40 +185,43 @@ export class CallBudget {
     this.clock.clearTimeout(queue.retryTimer);
     queue.retryTimer = undefined;
     const candidates: Candidate[] = [];
-    let demand = 0;
     for (const [callerId, waiters] of queue.callers) {
       if (candidates.length === MAX_CANDIDATES) break;
       candidates.push({ callerId, waiting: waiters.length });
-      demand += waiters.length;
     }
     const result = await this.options.store
-      .tryAdmit(queue.action, candidates, demand)
+      .tryAdmit(queue.action, candidates)
       // Stores answer failures as values; should one throw, its calls wait a window rather than hang or crash.
       .catch((): TryResult => this.blocked(this.options.windowMs));
     queue.trying = false;
+    const { admitted } = result;
     if (this.closed) {
-      for (const { token } of result.admitted) this.options.store.release(queue.action, token);
+      if (admitted) this.options.store.release(queue.action, admitted.token);
       return;
     }
     const now = this.clock.now();
-    for (const { index, token } of result.admitted) this.admitted(queue, candidates[index]!.callerId, token, now);
+    if (admitted) this.admitted(queue, candidates[admitted.index]!.callerId, admitted.token, now);
     queue.view = {
       expiries: result.expiriesMs.map((ms) => now + ms),
       effectiveLimit: result.effectiveLimit,
       activeCallers: result.activeCallers,
+      nextStartAt: now + result.paceInMs,
     };
     this.judgeWaiters(queue, result, now);
-    if (queue.size === 0) return;
-    // Calls that came during the try were not offered yet: try again now, the store then says when to wait until.
-    if (result.admitted.length > 0) {
-      queueMicrotask(() => void this.pump(queue));
-    } else if (Number.isFinite(result.retryInMs)) {
+    if (queue.size > 0 && Number.isFinite(result.retryInMs)) {
       queue.retryTimer = this.clock.setTimeout(() => void this.pump(queue), Math.max(1, result.retryInMs));
     }
   }
 
   private blocked(ms: number): TryResult {
-    return { admitted: [], retryInMs: ms, expiriesMs: [], effectiveLimit: 0, activeCallers: 0, blockedForMs: ms };
+    return {
+      retryInMs: ms,
+      expiriesMs: [],
+      effectiveLimit: 0,
+      activeCallers: 0,
+      paceInMs: 0,
+      blockedForMs: ms,
+    };
   }
 
   private admitted(queue: ActionQueue, callerId: string, token: string, now: number): void {
@@ -301,7 +306,7 @@ export class CallBudget {
   /**
    * How long until the call at `position` in `callerId`'s queue may start: its fair place among the callers
    * waiting (round-robin here, one per round for each caller waiting elsewhere), played out on the window's
-   * starts with every slot taken again as soon as it frees.
+   * starts with every slot taken again as soon as it frees and the pace allows.
    */
   private estimateMs(queue: ActionQueue, callerId: string, position: number): number {
     const { windowMs } = this.options;
@@ -315,9 +320,12 @@ export class CallBudget {
     ahead += position * Math.max(0, activeCallers - localCallers);
     const now = this.clock.now();
     const window = queue.view.expiries.filter((at) => at > now);
+    const spacing = windowMs / effectiveLimit;
     let oldest = 0;
-    let start = now;
+    // The pace lets starts come half an interval early; reckon with it on time.
+    let start = Math.max(now, queue.view.nextStartAt + spacing / 2) - spacing;
     for (let call = 0; call <= ahead; call++) {
+      start += spacing;
       while (oldest < window.length && window[oldest]! <= start) oldest++;
       const full = window.length - oldest - effectiveLimit;
       if (full >= 0) {

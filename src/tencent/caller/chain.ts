@@ -29,7 +29,7 @@ import type {
 } from './types.js';
 import type { BudgetMode } from './window.js';
 
-/** Measured at the limit (docs/performance.md, `npx tsx bench/at-limit.ts`). */
+/** Chosen from the at-limit runs (`npx tsx bench/at-limit.ts --guard 0,10,25,50`). */
 export const DEFAULT_GUARD_MS = 25;
 
 export interface CallerChainOptions {
@@ -90,7 +90,8 @@ class Call implements AttemptOptions, AttemptControl {
   /** The budget slot of the attempt running, if the budget is on. */
   token: string | undefined;
   private handle: AttemptHandle | undefined;
-  private backoff: { cancel(): void } | undefined;
+  /** A wait between attempts (back-off, `beforeSend`) that shutdown or the caller leaving cuts short. */
+  private waiting: { cancel(): void } | undefined;
 
   constructor(
     options: CallOptions,
@@ -114,7 +115,7 @@ class Call implements AttemptOptions, AttemptControl {
   /** Stops what has not reached Tencent: the back-off, or an attempt not yet written. */
   stop(reason: AbortReason): void {
     if (reason === 'shutdown') this.stopping = true;
-    this.backoff?.cancel();
+    this.waiting?.cancel();
     if (this.handle && !this.handle.written) this.handle.abort(reason);
   }
 
@@ -123,12 +124,29 @@ class Call implements AttemptOptions, AttemptControl {
     this.handle?.abort('shutdown');
   }
 
+  /** Sleeps `ms`: false when cut short. */
   async pause(clock: Clock, ms: number): Promise<boolean> {
     const wait = sleep(clock, ms);
-    this.backoff = wait;
+    this.waiting = wait;
     const slept = await wait.done;
-    this.backoff = undefined;
+    this.waiting = undefined;
     return slept;
+  }
+
+  /** Waits for `work` for at most `ms`: `late` when it took longer or the wait was cut short. */
+  async within(clock: Clock, ms: number, work: Promise<void>): Promise<'done' | 'failed' | 'late'> {
+    const wait = sleep(clock, ms);
+    this.waiting = wait;
+    const result = await Promise.race([
+      work.then(
+        () => 'done' as const,
+        () => 'failed' as const,
+      ),
+      wait.done.then(() => 'late' as const),
+    ]);
+    wait.cancel();
+    this.waiting = undefined;
+    return result;
   }
 }
 
@@ -279,16 +297,17 @@ export function createCallerChain(
         if (!ticket) stopped = circuitOpen(action, breaker);
       }
       if (!stopped && beforeSend) {
-        try {
-          await beforeSend();
-          beforeSend = undefined;
-          stopped = notNow();
-        } catch {
-          stopped = notSent(
-            'network',
-            `The call to ${action.name} could not be recorded before sending, so it was not sent`,
-          );
-        }
+        // Bounded like everything else in the call: by its deadline, and by shutdown.
+        const recorded = await call.within(clock, deadline - clock.now(), Promise.resolve().then(beforeSend));
+        beforeSend = undefined;
+        stopped =
+          notNow() ??
+          (recorded === 'done'
+            ? undefined
+            : notSent(
+                recorded === 'late' ? 'timeout' : 'network',
+                `The call to ${action.name} could not be recorded before sending, so it was not sent`,
+              ));
       }
       if (stopped) {
         if (ticket) breaker.release(ticket);

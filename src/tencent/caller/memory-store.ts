@@ -1,6 +1,6 @@
 /** The call budget's window in memory: one replica, or no Redis. */
 import type { Clock } from './clock.js';
-import { admitFairly, type Candidate, SlidingLog, type TryResult, type WindowStore, retryDelayMs } from './window.js';
+import { admitFairly, type Candidate, retryDelayMs, SlidingLog, type TryResult, type WindowStore } from './window.js';
 
 export interface MemoryWindowOptions {
   limit: number;
@@ -34,14 +34,16 @@ export class MemoryWindows {
   }
 
   /** Admits within `limit`, fairly between the candidates (the only callers this store knows of). */
-  admit(action: string, candidates: readonly Candidate[], maxAdmit: number, limit: number): TryResult {
+  admit(action: string, candidates: readonly Candidate[], limit: number): TryResult {
     const now = this.clock.now();
     const log = this.log(action);
-    const admitted = admitFairly(log, candidates, limit, maxAdmit, now, this.nextToken);
+    const admitted = admitFairly(log, candidates, limit, now, this.nextToken);
     const expiriesMs = log.expiriesMs(now);
+    const paceInMs = log.pace.waitMs(now, limit);
     return {
       admitted,
-      retryInMs: retryDelayMs(expiriesMs, limit, limit, this.windowMs),
+      retryInMs: retryDelayMs(expiriesMs, limit, paceInMs, this.windowMs),
+      paceInMs,
       expiriesMs,
       effectiveLimit: limit,
       activeCallers: candidates.length,
@@ -52,8 +54,9 @@ export class MemoryWindows {
     this.logs.get(action)?.written(token, this.clock.now());
   }
 
-  release(action: string, token: string): void {
-    this.logs.get(action)?.remove(token);
+  release(action: string, token: string, limit: number): void {
+    const log = this.logs.get(action);
+    if (log?.remove(token)) log.pace.giveBack(this.clock.now(), limit);
   }
 }
 
@@ -65,8 +68,8 @@ export class MemoryWindowStore implements WindowStore {
     this.windows = new MemoryWindows(options.windowMs, options.pendingMs, options.clock);
   }
 
-  async tryAdmit(action: string, candidates: readonly Candidate[], maxAdmit: number): Promise<TryResult> {
-    return this.windows.admit(action, candidates, maxAdmit, this.options.limit);
+  async tryAdmit(action: string, candidates: readonly Candidate[]): Promise<TryResult> {
+    return this.windows.admit(action, candidates, this.options.limit);
   }
 
   written(action: string, token: string): void {
@@ -74,7 +77,7 @@ export class MemoryWindowStore implements WindowStore {
   }
 
   release(action: string, token: string): void {
-    this.windows.release(action, token);
+    this.windows.release(action, token, this.options.limit);
   }
 
   leave(): void {}

@@ -8,6 +8,7 @@
  *                        written (ms), or for one let through and not yet written, when it can no longer be
  *   {p}:active:<action>  sorted set `replica:caller` → when its lease on "waiting" ends (ms)
  *   {p}:demand:<action>  hash `replica:caller` → calls waiting there
+ *   {p}:pace:<action>    when the next start is due (ms): starts are paced, one per `windowMs / limit`
  *   {p}:replicas         sorted set replica → last heartbeat (ms)
  *   {p}:shares           hash replica → its share of the limit while cut off from Redis
  *   {p}:joined           hash replica → when it last (re)joined (ms)
@@ -21,18 +22,19 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 /**
- * KEYS: log, active, demand, replicas, shares, epoch.
- * ARGV: epoch, replica, limit, windowMs, ttlMs, leaseMs, seqBase, maxAdmit, pendingMs, then (caller, waiting)
- * per candidate.
+ * KEYS: log, active, demand, replicas, shares, epoch, pace.
+ * ARGV: epoch, replica, limit, windowMs, ttlMs, leaseMs, member prefix (`replica:seq`), pendingMs, then
+ * (caller, waiting) per candidate, in round-robin order.
+ * Lets through at most one call: the first candidate the limit, the pace and its share allow (window.ts).
  * Returns {'epoch'} when the epoch is not the caller's, else
- * {'ok', effectiveLimit, activeCallers, admittedCount, index..., expiryMs...}.
+ * {'ok', effectiveLimit, activeCallers, paceInMs, admitted index (-1: none), expiryMs...}.
  */
 export const ADMIT = `
 if redis.call('GET', KEYS[6]) ~= ARGV[1] then return {'epoch'} end
 ${NOW}
 local replica = ARGV[2]
 local limit, windowMs, ttlMs, leaseMs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local seq, maxAdmit, pendingMs = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local pendingMs = tonumber(ARGV[8])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
 
 -- Replicas whose heartbeat stopped may be using their share on their own: it stays reserved.
@@ -43,11 +45,11 @@ end
 local effective = limit - reserved
 
 local candidates = {}
-for i = 10, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   local lease = replica .. ':' .. ARGV[i]
   redis.call('ZADD', KEYS[2], now + leaseMs, lease)
   redis.call('HSET', KEYS[3], lease, ARGV[i + 1])
-  candidates[#candidates + 1] = { caller = ARGV[i], left = tonumber(ARGV[i + 1]) }
+  candidates[#candidates + 1] = { caller = ARGV[i], lease = lease, waiting = tonumber(ARGV[i + 1]) }
 end
 for _, lease in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
   redis.call('HDEL', KEYS[3], lease)
@@ -77,55 +79,63 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   count = count + 1
 end
 
+-- The pace: one start per interval on a schedule, half an interval early at most.
+local interval = windowMs / math.max(1, effective)
+local due = tonumber(redis.call('GET', KEYS[7]) or nil) or -math.huge
 local share = math.ceil(effective / math.max(1, callers))
 local free = effective - count
-local admitted = {}
-local progress = true
-while progress and free > 0 and #admitted < maxAdmit do
-  progress = false
+local admitted = -1
+if free > 0 and now >= due - interval / 2 then
   for i, candidate in ipairs(candidates) do
-    if free <= 0 or #admitted >= maxAdmit then break end
-    if candidate.left > 0 then
-      local starts = mine[candidate.caller] or 0
-      local allowed = starts < share
-      if not allowed then
-        local claimable = 0
-        for caller, waiting in pairs(demand) do
-          if caller ~= candidate.caller then
-            claimable = claimable + math.min(waiting, math.max(0, share - (mine[caller] or 0)))
-          end
+    local starts = mine[candidate.caller] or 0
+    local allowed = starts < share
+    if not allowed then
+      local claimable = 0
+      for caller, waiting in pairs(demand) do
+        if caller ~= candidate.caller then
+          claimable = claimable + math.min(waiting, math.max(0, share - (mine[caller] or 0)))
         end
-        allowed = free - claimable >= 1
       end
-      if allowed then
-        seq = seq + 1
-        -- Pending until written: it counts in every window until then.
-        redis.call('ZADD', KEYS[1], now + pendingMs, replica .. ':' .. seq .. ':' .. candidate.caller)
-        mine[candidate.caller] = starts + 1
-        demand[candidate.caller] = (demand[candidate.caller] or 1) - 1
-        candidate.left = candidate.left - 1
-        free = free - 1
-        admitted[#admitted + 1] = i - 1
-        progress = true
-      end
+      allowed = free - claimable >= 1
+    end
+    if allowed then
+      -- Pending until written: it counts in every window until then.
+      redis.call('ZADD', KEYS[1], now + pendingMs, ARGV[7] .. ':' .. candidate.caller)
+      redis.call('HSET', KEYS[3], candidate.lease, candidate.waiting - 1)
+      due = math.max(due, now) + interval
+      redis.call('SET', KEYS[7], tostring(due), 'PX', windowMs * 2)
+      admitted = i - 1
+      break
     end
   end
-end
-for _, candidate in ipairs(candidates) do
-  redis.call('HSET', KEYS[3], replica .. ':' .. candidate.caller, candidate.left)
 end
 redis.call('PEXPIRE', KEYS[1], windowMs + pendingMs)
 redis.call('PEXPIRE', KEYS[2], leaseMs * 2)
 redis.call('PEXPIRE', KEYS[3], leaseMs * 2)
 
-local reply = { 'ok', effective, callers, #admitted }
-for _, index in ipairs(admitted) do reply[#reply + 1] = index end
+local reply = { 'ok', effective, callers, math.ceil(math.max(0, due - interval / 2 - now)), admitted }
 local scores = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 2, #scores, 2 do
   -- A pending start leaves the window a full window after it is written, at the soonest now.
   reply[#reply + 1] = math.min(tonumber(scores[i]) - now, 0) + windowMs
 end
 return reply
+`;
+
+/**
+ * KEYS: log, pace. ARGV: member, windowMs, limit.
+ * Gives back a start that was not used: its slot, and its step of the pace.
+ */
+export const RELEASE = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+${NOW}
+  local due = tonumber(redis.call('GET', KEYS[2]) or nil)
+  if due and due > now then
+    local interval = tonumber(ARGV[2]) / math.max(1, tonumber(ARGV[3]))
+    redis.call('SET', KEYS[2], tostring(math.max(now, due - interval)), 'PX', tonumber(ARGV[2]) * 2)
+  end
+end
+return 1
 `;
 
 /** KEYS: log. ARGV: member. The call let through as `member` was written: its start counts from Redis's now. */

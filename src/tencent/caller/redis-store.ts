@@ -23,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock, TimerHandle } from './clock.js';
 import { MemoryWindows } from './memory-store.js';
-import { ADMIT, DEREGISTER, HEARTBEAT, WRITTEN } from './redis-script.js';
+import { ADMIT, DEREGISTER, HEARTBEAT, RELEASE, WRITTEN } from './redis-script.js';
 import { type BudgetMode, type Candidate, retryDelayMs, type TryResult, type WindowStore } from './window.js';
 
 export interface RedisWindowOptions {
@@ -52,6 +52,7 @@ interface BudgetCommands {
   esignBudgetHeartbeat(...args: (string | number)[]): Promise<Reply>;
   esignBudgetDeregister(...args: (string | number)[]): Promise<number>;
   esignBudgetWritten(...args: (string | number)[]): Promise<number>;
+  esignBudgetRelease(...args: (string | number)[]): Promise<number>;
 }
 
 class Unreachable extends Error {}
@@ -90,6 +91,7 @@ export class RedisWindowStore implements WindowStore {
     log: (action: string) => string;
     active: (action: string) => string;
     demand: (action: string) => string;
+    pace: (action: string) => string;
   };
   private readonly heartbeatMs: number;
   private readonly ttlMs: number;
@@ -120,12 +122,14 @@ export class RedisWindowStore implements WindowStore {
       log: (action) => `${tag}:log:${action}`,
       active: (action) => `${tag}:active:${action}`,
       demand: (action) => `${tag}:demand:${action}`,
+      pace: (action) => `${tag}:pace:${action}`,
     };
     const { redis } = options;
-    redis.defineCommand('esignBudgetAdmit', { numberOfKeys: 6, lua: ADMIT });
+    redis.defineCommand('esignBudgetAdmit', { numberOfKeys: 7, lua: ADMIT });
     redis.defineCommand('esignBudgetHeartbeat', { lua: HEARTBEAT });
     redis.defineCommand('esignBudgetDeregister', { numberOfKeys: 3, lua: DEREGISTER });
     redis.defineCommand('esignBudgetWritten', { numberOfKeys: 1, lua: WRITTEN });
+    redis.defineCommand('esignBudgetRelease', { numberOfKeys: 2, lua: RELEASE });
     // defineCommand adds the methods to this client at run time; this is their shape.
     this.commands = redis as unknown as BudgetCommands;
     void this.beat();
@@ -140,19 +144,19 @@ export class RedisWindowStore implements WindowStore {
     return this.share;
   }
 
-  async tryAdmit(action: string, candidates: readonly Candidate[], maxAdmit: number): Promise<TryResult> {
+  async tryAdmit(action: string, candidates: readonly Candidate[]): Promise<TryResult> {
     this.actions.add(action);
     const now = this.clock.now();
     const mode = this.current;
     if (now < this.quietUntil) return this.blocked(this.quietUntil - now);
-    if (mode === 'local-share') return this.own.admit(action, candidates, maxAdmit, this.heldShare);
+    if (mode === 'local-share') return this.own.admit(action, candidates, this.heldShare);
     if (mode === 'settling') {
       const share = Math.min(this.heldShare, this.share ?? 0);
-      const room = share - this.own.log(action).size;
-      if (room <= 0) return this.own.admit(action, candidates, 0, share);
-      return this.admitShared(action, candidates, Math.min(maxAdmit, room));
+      // Within its old share: what the log says of its own starts decides first, then Redis.
+      if (this.own.log(action).size >= share) return this.own.admit(action, [], share);
+      return this.admitShared(action, candidates);
     }
-    if (mode === 'shared') return this.admitShared(action, candidates, maxAdmit);
+    if (mode === 'shared') return this.admitShared(action, candidates);
     // Isolating or unavailable: the next heartbeat may change that.
     return this.blocked(this.heartbeatMs);
   }
@@ -163,8 +167,13 @@ export class RedisWindowStore implements WindowStore {
   }
 
   release(action: string, token: string): void {
-    this.own.release(action, token);
-    if (this.inTouch()) this.options.redis.zrem(this.keys.log(action), token).catch(() => {});
+    const { limit, windowMs } = this.options;
+    this.own.release(action, token, this.current === 'local-share' ? this.heldShare : limit);
+    if (this.inTouch()) {
+      this.commands
+        .esignBudgetRelease(this.keys.log(action), this.keys.pace(action), token, windowMs, limit)
+        .catch(() => {});
+    }
   }
 
   leave(action: string, callerIds: readonly string[]): void {
@@ -193,10 +202,9 @@ export class RedisWindowStore implements WindowStore {
     return (this.current === 'shared' || this.current === 'settling') && this.options.redis.status === 'ready';
   }
 
-  private async admitShared(action: string, candidates: readonly Candidate[], maxAdmit: number): Promise<TryResult> {
+  private async admitShared(action: string, candidates: readonly Candidate[]): Promise<TryResult> {
     const { limit, windowMs } = this.options;
-    const seqBase = this.sequence;
-    this.sequence += maxAdmit;
+    const memberPrefix = `${this.replicaId}:${++this.sequence}`;
     const args: (string | number)[] = [
       this.keys.log(action),
       this.keys.active(action),
@@ -204,14 +212,14 @@ export class RedisWindowStore implements WindowStore {
       this.keys.replicas,
       this.keys.shares,
       this.keys.epoch,
+      this.keys.pace(action),
       this.epoch ?? '',
       this.replicaId,
       limit,
       windowMs,
       this.ttlMs,
       this.leaseMs,
-      seqBase,
-      maxAdmit,
+      memberPrefix,
       this.options.pendingMs,
     ];
     for (const { callerId, waiting } of candidates) args.push(callerId, waiting);
@@ -227,34 +235,33 @@ export class RedisWindowStore implements WindowStore {
       return this.blocked(Math.max(this.heartbeatMs, this.quietUntil - this.clock.now()));
     }
     const effectiveLimit = Number(reply[1]);
-    const activeCallers = Number(reply[2]);
-    const count = Number(reply[3]);
-    const now = this.clock.now();
-    const log = this.own.log(action);
-    const admitted: { index: number; token: string }[] = [];
-    for (let i = 0; i < count; i++) {
-      const index = Number(reply[4 + i]);
-      const token = `${this.replicaId}:${seqBase + i + 1}:${candidates[index]!.callerId}`;
-      log.record(now, candidates[index]!.callerId, token);
-      admitted.push({ index, token });
+    const paceInMs = Number(reply[3]);
+    const index = Number(reply[4]);
+    const candidate = candidates[index];
+    let admitted: { index: number; token: string } | undefined;
+    if (candidate) {
+      const token = `${memberPrefix}:${candidate.callerId}`;
+      this.own.log(action).record(this.clock.now(), candidate.callerId, token);
+      admitted = { index, token };
     }
-    const expiriesMs = reply.slice(4 + count).map(Number);
+    const expiriesMs = reply.slice(5).map(Number);
     return {
       admitted,
-      retryInMs: retryDelayMs(expiriesMs, effectiveLimit, limit, windowMs),
+      retryInMs: retryDelayMs(expiriesMs, effectiveLimit, paceInMs, windowMs),
+      paceInMs,
       expiriesMs,
       effectiveLimit,
-      activeCallers,
+      activeCallers: Number(reply[2]),
     };
   }
 
   private blocked(ms: number): TryResult {
     return {
-      admitted: [],
       retryInMs: ms,
       expiriesMs: [],
       effectiveLimit: 0,
       activeCallers: 0,
+      paceInMs: 0,
       blockedForMs: ms,
     };
   }

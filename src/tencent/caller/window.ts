@@ -3,12 +3,14 @@
  * the sliding log of one replica, and the fair-share rule (which the Redis
  * store's script repeats in Lua, see redis-script.ts).
  *
- * The rule: at most `limit` calls of an action start in any `windowMs`. While
- * callers wait, each is entitled to `share = ceil(limit / callers waiting)`
- * starts per window. A caller below its share is let through whenever a slot
- * is free; one at or above it only when the free slots exceed what the other
- * waiting callers could still claim of their shares (so capacity nobody wants
- * is not left unused). Candidates are offered slots round-robin.
+ * The rule: at most `limit` calls of an action start in any `windowMs`, and
+ * starts are paced, one per `windowMs / limit` on a schedule (see `Pace`).
+ * While callers wait, each is entitled to `share = ceil(limit / callers
+ * waiting)` starts per window. A caller below its share is let through
+ * whenever a slot is free; one at or above it only when the free slots exceed
+ * what the other waiting callers could still claim of their shares (so
+ * capacity nobody wants is not left unused). Candidates are offered in
+ * round-robin order; a try lets at most one call through.
  */
 
 /** How the budget is being kept, for readiness and metrics. */
@@ -33,14 +35,16 @@ export interface Candidate {
 }
 
 export interface TryResult {
-  /** Index into the candidates of each call let through, in order, with the token that gives its slot back. */
-  readonly admitted: readonly { readonly index: number; readonly token: string }[];
+  /** The candidate whose call was let through, if one was, with the token that names its start. */
+  readonly admitted?: { readonly index: number; readonly token: string } | undefined;
   /** When trying again may let more through; `Infinity`: only after a release or a new call. */
   readonly retryInMs: number;
   /** Milliseconds from now at which each start in the window leaves it, earliest first. */
   readonly expiriesMs: readonly number[];
   /** Starts the window may hold now (the limit, less shares reserved for replicas cut off from Redis). */
   readonly effectiveLimit: number;
+  /** Milliseconds until the pace lets the next call start. */
+  readonly paceInMs: number;
   /** Distinct callers waiting, on every replica. */
   readonly activeCallers: number;
   /** Set when nothing can be let through for this long (`Infinity`: not for the foreseeable future). */
@@ -49,8 +53,8 @@ export interface TryResult {
 
 export interface WindowStore {
   readonly mode: BudgetMode;
-  /** Lets through up to `maxAdmit` calls of `action` for the candidates, round-robin, within the limit and shares. */
-  tryAdmit(action: string, candidates: readonly Candidate[], maxAdmit: number): Promise<TryResult>;
+  /** Lets through one call of `action` for the first candidate the limit, the pace and the shares allow. */
+  tryAdmit(action: string, candidates: readonly Candidate[]): Promise<TryResult>;
   /** The call let through with `token` has been written: its start counts from now. */
   written(action: string, token: string): void;
   /** Gives back the slot of a call that was let through but not sent. */
@@ -82,12 +86,15 @@ interface Start {
  */
 export class SlidingLog {
   private starts: Start[] = [];
+  readonly pace: Pace;
 
   constructor(
     readonly windowMs: number,
     /** A start still pending this long after it was let through will never be written (its call's deadline). */
     readonly pendingMs: number,
-  ) {}
+  ) {
+    this.pace = new Pace(windowMs);
+  }
 
   /** Drops the starts that left the window (written at `now - windowMs` or before) and pending ones past hope. */
   prune(now: number): void {
@@ -144,59 +151,84 @@ export class SlidingLog {
   }
 }
 
-/** When trying again may let a call through, given the window's expiries. */
+/** When trying again may let a call through, given the window's expiries and the pace. */
 export function retryDelayMs(
   expiriesMs: readonly number[],
   effectiveLimit: number,
-  limit: number,
+  paceInMs: number,
   windowMs: number,
 ): number {
   const over = expiriesMs.length - effectiveLimit;
-  if (over >= 0) return expiriesMs[over] ?? Number.POSITIVE_INFINITY;
-  // A slot is free but fairness holds it for a caller waiting elsewhere: look again after about one slot's time.
-  return Math.min(expiriesMs[0] ?? windowMs, Math.ceil(windowMs / Math.max(1, limit)));
+  if (over >= 0) return Math.max(paceInMs, expiriesMs[over] ?? Number.POSITIVE_INFINITY);
+  if (paceInMs > 0) return paceInMs;
+  // A slot is free and the pace allows, yet fairness holds it for a caller waiting elsewhere: look again in one slot.
+  return Math.min(expiriesMs[0] ?? windowMs, Math.ceil(windowMs / Math.max(1, effectiveLimit)));
 }
 
 /**
- * The fair-share rule over one replica's log, in memory: lets through up to
- * `maxAdmit` of the candidates' calls, recording each start in `log`.
+ * Starts paced on a schedule, one per `windowMs / limit` (a virtual
+ * scheduling time, as in GCRA, with half an interval of tolerance): a
+ * window's worth of requests written at one instant reaches Tencent one after
+ * the other, so the last of them could arrive within a second of the next
+ * window's first; spread out, their delays vary only by the network's jitter,
+ * which the guard covers. A try that comes late does not push the schedule
+ * back, so the pace costs no throughput. (Measured with `bench/at-limit.ts`.)
+ */
+export class Pace {
+  /** When the next start is due. */
+  private due = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly windowMs: number) {}
+
+  private interval(limit: number): number {
+    return limit > 0 ? this.windowMs / limit : Number.POSITIVE_INFINITY;
+  }
+
+  /** Milliseconds until a start is allowed. */
+  waitMs(now: number, limit: number): number {
+    return Math.max(0, this.due - this.interval(limit) / 2 - now);
+  }
+
+  take(now: number, limit: number): void {
+    this.due = Math.max(this.due, now) + this.interval(limit);
+  }
+
+  /** A start taken was not used. */
+  giveBack(now: number, limit: number): void {
+    if (this.due > now) this.due = Math.max(now, this.due - this.interval(limit));
+  }
+}
+
+/**
+ * The fair-share rule over one replica's log, in memory: lets through the
+ * first candidate, in order, that the limit, the pace and its share allow,
+ * recording its start in `log`.
  */
 export function admitFairly(
   log: SlidingLog,
   candidates: readonly Candidate[],
   effectiveLimit: number,
-  maxAdmit: number,
   now: number,
   token: (callerId: string) => string,
-): { index: number; token: string }[] {
-  const admitted: { index: number; token: string }[] = [];
-  let free = effectiveLimit - log.size;
-  if (free <= 0 || candidates.length === 0) return admitted;
+): { index: number; token: string } | undefined {
+  const free = effectiveLimit - log.size;
+  if (free <= 0 || candidates.length === 0 || log.pace.waitMs(now, effectiveLimit) > 0) return undefined;
   const mine = log.perCaller();
-  const left = candidates.map((candidate) => candidate.waiting);
   const share = Math.ceil(effectiveLimit / candidates.length);
   /** What the callers other than `index` could still claim of their shares. */
   const claimable = (index: number) =>
     candidates.reduce(
-      (sum, { callerId }, i) =>
-        i === index ? sum : sum + Math.min(left[i]!, Math.max(0, share - (mine.get(callerId) ?? 0))),
+      (sum, { callerId, waiting }, i) =>
+        i === index ? sum : sum + Math.min(waiting, Math.max(0, share - (mine.get(callerId) ?? 0))),
       0,
     );
-  for (let progress = true; progress && free > 0 && admitted.length < maxAdmit; ) {
-    progress = false;
-    for (let i = 0; i < candidates.length && free > 0 && admitted.length < maxAdmit; i++) {
-      if (left[i]! <= 0) continue;
-      const { callerId } = candidates[i]!;
-      const starts = mine.get(callerId) ?? 0;
-      if (starts >= share && free - claimable(i) < 1) continue;
-      const given = token(callerId);
-      log.record(now, callerId, given);
-      mine.set(callerId, starts + 1);
-      left[i] = left[i]! - 1;
-      free -= 1;
-      admitted.push({ index: i, token: given });
-      progress = true;
-    }
-  }
-  return admitted;
+  const index = candidates.findIndex(
+    ({ callerId }, i) => (mine.get(callerId) ?? 0) < share || free - claimable(i) >= 1,
+  );
+  if (index < 0) return undefined;
+  const { callerId } = candidates[index]!;
+  const given = token(callerId);
+  log.record(now, callerId, given);
+  log.pace.take(now, effectiveLimit);
+  return { index, token: given };
 }
