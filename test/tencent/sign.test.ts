@@ -37,14 +37,8 @@ describe('TC3-HMAC-SHA256', () => {
   });
 
   it('sorts and lower-cases header names regardless of how they are given', () => {
-    const a = canonicalRequest({
-      ...example.request,
-      headers: { Host: 'h:1', 'Content-Type': 'x', 'X-TC-Action': 'A' },
-    });
-    const b = canonicalRequest({
-      ...example.request,
-      headers: { 'x-tc-action': 'A', host: 'h:1', 'content-type': 'x' },
-    });
+    const a = canonicalRequest({ ...example.request, headers: { Host: 'h:1', 'Content-Type': 'x', 'X-TC-Action': 'A' } });
+    const b = canonicalRequest({ ...example.request, headers: { 'x-tc-action': 'A', host: 'h:1', 'content-type': 'x' } });
     expect(a).toEqual(b);
     expect(a.signedHeaders).toBe('content-type;host;x-tc-action');
     expect(a.text).toContain('host:h:1\n');
