@@ -12,7 +12,10 @@ export interface RunSummary {
   refusals: number;
   /** Accepted calls per second while demand exceeded the limit (after the burst's first second). */
   successesPerSecond: number;
+  /** The most calls arriving at the stand-in in any 1,000 ms. */
   busiestSlidingSecond: number;
+  /** The most requests the layer wrote in any 1,000 ms (its own clock): what the budget holds, whatever the network does. */
+  busiestWrittenSecond: number;
   callers: Record<string, number>;
   latencyMs: Record<string, { p50: number; p99: number; max: number }>;
   /** Milliseconds from a request being written (the start the budget counts) to its arrival at the stand-in. */
@@ -81,6 +84,9 @@ export function summarize(
     refusals: arrivals.filter((arrival) => !arrival.accepted).length,
     successesPerSecond: accepted.length / ((to - from) / 1_000),
     busiestSlidingSecond: busiestWindow(arrivals.map((arrival) => arrival.at)),
+    busiestWrittenSecond: busiestWindow(
+      results.flatMap((result) => (result.writtenAt === undefined ? [] : [result.writtenAt])),
+    ),
     callers,
     latencyMs,
     delayMs: delaysFrom((result) => result.writtenAt),
@@ -93,7 +99,7 @@ export function summarize(
 
 export function formatSummaries(summaries: readonly RunSummary[]): string {
   const header =
-    'model                               repl guard  refused  ok/s  busiest  callers got                                   latency p50/p99/max ms (success; RateLimited)  write→arrival p50/p99/max  hand-over→arrival max';
+    'model                               repl guard  refused  ok/s  busiest (written)  callers got                                   latency p50/p99/max ms (success; RateLimited)  write→arrival p50/p99/max  hand-over→arrival max';
   const rows = summaries.map((s) => {
     const callers = Object.entries(s.callers)
       .map(([kind, count]) => `${kind} ${count}`)
@@ -108,7 +114,7 @@ export function formatSummaries(summaries: readonly RunSummary[]): string {
       String(s.guardMs).padStart(5),
       String(s.refusals).padStart(8),
       s.successesPerSecond.toFixed(1).padStart(5),
-      String(s.busiestSlidingSecond).padStart(8),
+      `${String(s.busiestSlidingSecond).padStart(8)} (${s.busiestWrittenSecond})`.padEnd(18),
       `  ${callers}`.padEnd(48),
       `${lat('success')}; ${lat('RateLimitedError')}`.padEnd(47),
       `${s.delayMs.p50}/${s.delayMs.p99}/${s.delayMs.max}`.padEnd(26),
