@@ -7,7 +7,7 @@
  * fair position among those waiting.
  */
 import type { Clock, TimerHandle } from './clock.js';
-import type { BudgetMode, Candidate, TryResult, WindowStore } from './window.js';
+import { type BudgetMode, type Candidate, paceTolerance, type TryResult, type WindowStore } from './window.js';
 
 export interface BudgetOptions {
   /** Starts per window per action. */
@@ -49,7 +49,11 @@ interface Waiter {
 
 /** What the last try learnt of the window, on this replica's clock. */
 interface WindowView {
-  expiries: number[];
+  /** When the try was made; `expiriesMs()` counts from then. */
+  at: number;
+  expiriesMs: () => readonly number[];
+  /** The same as clock times, worked out once for all the estimates after one try. */
+  expiries?: number[] | undefined;
   effectiveLimit: number;
   activeCallers: number;
   /** When the pace lets the next call start. */
@@ -68,7 +72,13 @@ class ActionQueue {
     readonly action: string,
     limit: number,
   ) {
-    this.view = { expiries: [], effectiveLimit: limit, activeCallers: 0, nextStartAt: Number.NEGATIVE_INFINITY };
+    this.view = {
+      at: 0,
+      expiriesMs: () => [],
+      effectiveLimit: limit,
+      activeCallers: 0,
+      nextStartAt: Number.NEGATIVE_INFINITY,
+    };
   }
 }
 
@@ -202,21 +212,23 @@ export class CallBudget {
     const now = this.clock.now();
     if (admitted) this.admitted(queue, candidates[admitted.index]!.callerId, admitted.token, now);
     queue.view = {
-      expiries: result.expiriesMs.map((ms) => now + ms),
+      at: now,
+      expiriesMs: result.expiriesMs,
       effectiveLimit: result.effectiveLimit,
       activeCallers: result.activeCallers,
       nextStartAt: now + result.paceInMs,
     };
     this.judgeWaiters(queue, result, now);
-    if (queue.size > 0 && Number.isFinite(result.retryInMs)) {
-      queue.retryTimer = this.clock.setTimeout(() => void this.pump(queue), Math.max(1, result.retryInMs));
-    }
+    if (queue.size === 0 || !Number.isFinite(result.retryInMs)) return;
+    // A limit high enough that the pace allows the next start at once: no timer's minimum between them.
+    if (admitted && result.retryInMs <= 0) queueMicrotask(() => void this.pump(queue));
+    else queue.retryTimer = this.clock.setTimeout(() => void this.pump(queue), Math.max(1, result.retryInMs));
   }
 
   private blocked(ms: number): TryResult {
     return {
       retryInMs: ms,
-      expiriesMs: [],
+      expiriesMs: () => [],
       effectiveLimit: 0,
       activeCallers: 0,
       paceInMs: 0,
@@ -310,7 +322,8 @@ export class CallBudget {
    */
   private estimateMs(queue: ActionQueue, callerId: string, position: number): number {
     const { windowMs } = this.options;
-    const { effectiveLimit, activeCallers } = queue.view;
+    const { view } = queue;
+    const { effectiveLimit, activeCallers } = view;
     if (effectiveLimit <= 0) return windowMs;
     let ahead = position;
     for (const [other, waiters] of queue.callers) {
@@ -319,21 +332,41 @@ export class CallBudget {
     const localCallers = queue.callers.size + (queue.callers.has(callerId) ? 0 : 1);
     ahead += position * Math.max(0, activeCallers - localCallers);
     const now = this.clock.now();
-    const window = queue.view.expiries.filter((at) => at > now);
     const spacing = windowMs / effectiveLimit;
-    let oldest = 0;
-    // The pace lets starts come half an interval early; reckon with it on time.
-    let start = Math.max(now, queue.view.nextStartAt + spacing / 2) - spacing;
+    // The pace lets starts come a little early; reckon with them on time.
+    let start = Math.max(now, view.nextStartAt + paceTolerance(spacing)) - spacing;
+    view.expiries ??= view.expiriesMs().map((ms) => view.at + ms);
+    const window = view.expiries;
+    let oldest = firstAfter(window, now);
+    // Room in the window for every call ahead: the pace alone decides.
+    if (effectiveLimit - (window.length - oldest) > ahead) return start + (ahead + 1) * spacing - now;
+    /** When the calls ahead, started in turn, leave the window. */
+    const ours: number[] = [];
+    let oldestOurs = 0;
     for (let call = 0; call <= ahead; call++) {
       start += spacing;
       while (oldest < window.length && window[oldest]! <= start) oldest++;
-      const full = window.length - oldest - effectiveLimit;
-      if (full >= 0) {
-        start = window[oldest + full]!;
-        oldest += full + 1;
+      while (oldestOurs < ours.length && ours[oldestOurs]! <= start) oldestOurs++;
+      // Full: wait for the starts that must leave first, earliest of either list first.
+      for (let over = window.length - oldest + ours.length - oldestOurs - effectiveLimit; over >= 0; over--) {
+        const fromWindow =
+          oldest < window.length && (oldestOurs >= ours.length || window[oldest]! <= ours[oldestOurs]!);
+        start = fromWindow ? window[oldest++]! : ours[oldestOurs++]!;
       }
-      window.push(start + windowMs);
+      ours.push(start + windowMs);
     }
     return start - now;
   }
+}
+
+/** The index of the first of `sorted` later than `time`. */
+function firstAfter(sorted: readonly number[], time: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -38,20 +38,22 @@ export class MemoryWindows {
     const now = this.clock.now();
     const log = this.log(action);
     const admitted = admitFairly(log, candidates, limit, now, this.nextToken);
-    const expiriesMs = log.expiriesMs(now);
     const paceInMs = log.pace.waitMs(now, limit);
     return {
       admitted,
-      retryInMs: retryDelayMs(expiriesMs, limit, paceInMs, this.windowMs),
+      retryInMs:
+        log.size < limit
+          ? retryDelayMs([], limit, paceInMs, this.windowMs)
+          : retryDelayMs(log.expiriesMs(now), limit, paceInMs, this.windowMs),
       paceInMs,
-      expiriesMs,
+      expiriesMs: () => log.expiriesMs(now),
       effectiveLimit: limit,
       activeCallers: candidates.length,
     };
   }
 
   written(action: string, token: string): void {
-    this.logs.get(action)?.written(token, this.clock.now());
+    this.logs.get(action)?.markWritten(token, this.clock.now());
   }
 
   release(action: string, token: string, limit: number): void {

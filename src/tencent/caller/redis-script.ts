@@ -79,13 +79,15 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   count = count + 1
 end
 
--- The pace: one start per interval on a schedule, half an interval early at most.
+-- The pace: one start per interval on a schedule.
 local interval = windowMs / math.max(1, effective)
 local due = tonumber(redis.call('GET', KEYS[7]) or nil) or -math.huge
 local share = math.ceil(effective / math.max(1, callers))
 local free = effective - count
 local admitted = -1
-if free > 0 and now >= due - interval / 2 then
+-- Early by up to the tolerance (window.ts, paceTolerance).
+local tolerance = math.max(interval / 2, 4)
+if free > 0 and now >= due - tolerance then
   for i, candidate in ipairs(candidates) do
     local starts = mine[candidate.caller] or 0
     local allowed = starts < share
@@ -113,7 +115,7 @@ redis.call('PEXPIRE', KEYS[1], windowMs + pendingMs)
 redis.call('PEXPIRE', KEYS[2], leaseMs * 2)
 redis.call('PEXPIRE', KEYS[3], leaseMs * 2)
 
-local reply = { 'ok', effective, callers, math.ceil(math.max(0, due - interval / 2 - now)), admitted }
+local reply = { 'ok', effective, callers, math.ceil(math.max(0, due - tolerance - now)), admitted }
 local scores = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 2, #scores, 2 do
   -- A pending start leaves the window a full window after it is written, at the soonest now.

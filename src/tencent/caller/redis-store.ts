@@ -63,7 +63,6 @@ export class RedisWindowStore implements WindowStore {
   private readonly commands: BudgetCommands;
   private readonly clock: Clock;
   readonly replicaId = randomBytes(8).toString('hex');
-  private readonly epochCandidate = randomBytes(8).toString('hex');
   private epoch: string | undefined;
   private sequence = 0;
   /** This replica's own starts, whatever admitted them: its share's log while cut off, and what it replays. */
@@ -249,7 +248,7 @@ export class RedisWindowStore implements WindowStore {
       admitted,
       retryInMs: retryDelayMs(expiriesMs, effectiveLimit, paceInMs, windowMs),
       paceInMs,
-      expiriesMs,
+      expiriesMs: () => expiriesMs,
       effectiveLimit,
       activeCallers: Number(reply[2]),
     };
@@ -258,7 +257,7 @@ export class RedisWindowStore implements WindowStore {
   private blocked(ms: number): TryResult {
     return {
       retryInMs: ms,
-      expiriesMs: [],
+      expiriesMs: () => [],
       effectiveLimit: 0,
       activeCallers: 0,
       paceInMs: 0,
@@ -292,7 +291,8 @@ export class RedisWindowStore implements WindowStore {
           epoch,
           ...logs,
           this.replicaId,
-          this.epochCandidate,
+          // A fresh value each time: after Redis lost its data, whoever writes first must not repeat the old one.
+          randomBytes(8).toString('hex'),
           limit,
           this.ttlMs,
           this.localShareMs,

@@ -39,8 +39,8 @@ export interface TryResult {
   readonly admitted?: { readonly index: number; readonly token: string } | undefined;
   /** When trying again may let more through; `Infinity`: only after a release or a new call. */
   readonly retryInMs: number;
-  /** Milliseconds from now at which each start in the window leaves it, earliest first. */
-  readonly expiriesMs: readonly number[];
+  /** Milliseconds from the try at which each start in the window leaves it, earliest first (worked out on demand). */
+  expiriesMs(): readonly number[];
   /** Starts the window may hold now (the limit, less shares reserved for replicas cut off from Redis). */
   readonly effectiveLimit: number;
   /** Milliseconds until the pace lets the next call start. */
@@ -72,8 +72,6 @@ interface Start {
   at: number;
   callerId: string;
   token: string;
-  /** Let through but not yet written: it counts in every window until it is written or given back. */
-  pending: boolean;
 }
 
 /**
@@ -83,9 +81,15 @@ interface Start {
  * it counts from then on for one window. Holding the limit on write times
  * keeps a burst that waited for new connections from bunching up behind the
  * next window's calls on warm ones.
+ *
+ * Pending starts are kept by token (in the order let through), written ones in
+ * the order written, which is time order: pruning looks only at the oldest.
  */
 export class SlidingLog {
-  private starts: Start[] = [];
+  private readonly pending = new Map<string, Start>();
+  private written: Start[] = [];
+  /** Index of the oldest written start still in the window. */
+  private head = 0;
   readonly pace: Pace;
 
   constructor(
@@ -98,56 +102,72 @@ export class SlidingLog {
 
   /** Drops the starts that left the window (written at `now - windowMs` or before) and pending ones past hope. */
   prune(now: number): void {
-    const written = now - this.windowMs;
+    const left = now - this.windowMs;
+    while (this.head < this.written.length && this.written[this.head]!.at <= left) this.head++;
+    if (this.head > 64 && this.head * 2 > this.written.length) {
+      this.written = this.written.slice(this.head);
+      this.head = 0;
+    }
     const abandoned = now - this.pendingMs;
-    if (this.starts.some((start) => start.at <= (start.pending ? abandoned : written))) {
-      this.starts = this.starts.filter((start) => start.at > (start.pending ? abandoned : written));
+    for (const [token, start] of this.pending) {
+      if (start.at > abandoned) break;
+      this.pending.delete(token);
     }
   }
 
   get size(): number {
-    return this.starts.length;
+    return this.pending.size + this.written.length - this.head;
   }
 
   record(at: number, callerId: string, token: string): void {
-    this.starts.push({ at, callerId, token, pending: true });
+    this.pending.set(token, { at, callerId, token });
   }
 
-  /** The call let through with `token` was written at `now`. */
-  written(token: string, now: number): void {
-    const start = this.starts.find((entry) => entry.token === token);
-    if (start) {
-      start.at = now;
-      start.pending = false;
-    }
+  /** The call let through with `token` was written at `now` (calls come in time order). */
+  markWritten(token: string, now: number): void {
+    const start = this.pending.get(token);
+    if (!start) return;
+    this.pending.delete(token);
+    start.at = now;
+    this.written.push(start);
   }
 
   remove(token: string): boolean {
-    const index = this.starts.findIndex((start) => start.token === token);
-    if (index >= 0) this.starts.splice(index, 1);
+    if (this.pending.delete(token)) return true;
+    const index = this.written.findIndex((start, i) => i >= this.head && start.token === token);
+    if (index >= 0) this.written.splice(index, 1);
     return index >= 0;
+  }
+
+  private *all(): Generator<Start> {
+    for (let i = this.head; i < this.written.length; i++) yield this.written[i]!;
+    yield* this.pending.values();
   }
 
   /** Starts per caller in the window. */
   perCaller(): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const { callerId } of this.starts) counts.set(callerId, (counts.get(callerId) ?? 0) + 1);
+    for (const { callerId } of this.all()) counts.set(callerId, (counts.get(callerId) ?? 0) + 1);
     return counts;
   }
 
   /** Each start with how long ago it happened (pending ones as `-pendingMs`: in the future), to replay elsewhere. */
   replay(now: number): { ageMs: number; token: string }[] {
-    return this.starts.map((start) => ({
-      ageMs: start.pending ? -this.pendingMs : now - start.at,
-      token: start.token,
-    }));
+    const starts: { ageMs: number; token: string }[] = [];
+    for (let i = this.head; i < this.written.length; i++) {
+      const { at, token } = this.written[i]!;
+      starts.push({ ageMs: now - at, token });
+    }
+    for (const { token } of this.pending.values()) starts.push({ ageMs: -this.pendingMs, token });
+    return starts;
   }
 
   /** When each start leaves the window, earliest first; a pending one at the soonest it could (written now). */
   expiriesMs(now: number): number[] {
-    return this.starts
-      .map((start) => (start.pending ? this.windowMs : start.at + this.windowMs - now))
-      .sort((a, b) => a - b);
+    const expiries: number[] = [];
+    for (let i = this.head; i < this.written.length; i++) expiries.push(this.written[i]!.at + this.windowMs - now);
+    for (let i = 0; i < this.pending.size; i++) expiries.push(this.windowMs);
+    return expiries;
   }
 }
 
@@ -166,8 +186,17 @@ export function retryDelayMs(
 }
 
 /**
+ * How early a start may come: half an interval, and at least what a timer's
+ * lateness can be, so that at high limits (intervals of a millisecond) late
+ * tries do not cost throughput.
+ */
+export function paceTolerance(intervalMs: number): number {
+  return Math.max(intervalMs / 2, 4);
+}
+
+/**
  * Starts paced on a schedule, one per `windowMs / limit` (a virtual
- * scheduling time, as in GCRA, with half an interval of tolerance): a
+ * scheduling time, as in GCRA, with `paceTolerance` of slack): a
  * window's worth of requests written at one instant reaches Tencent one after
  * the other, so the last of them could arrive within a second of the next
  * window's first; spread out, their delays vary only by the network's jitter,
@@ -186,7 +215,7 @@ export class Pace {
 
   /** Milliseconds until a start is allowed. */
   waitMs(now: number, limit: number): number {
-    return Math.max(0, this.due - this.interval(limit) / 2 - now);
+    return Math.max(0, this.due - paceTolerance(this.interval(limit)) - now);
   }
 
   take(now: number, limit: number): void {
@@ -213,6 +242,8 @@ export function admitFairly(
 ): { index: number; token: string } | undefined {
   const free = effectiveLimit - log.size;
   if (free <= 0 || candidates.length === 0 || log.pace.waitMs(now, effectiveLimit) > 0) return undefined;
+  // Alone, a caller's share is the whole limit, and there is room.
+  if (candidates.length === 1) return record(log, candidates, 0, effectiveLimit, now, token);
   const mine = log.perCaller();
   const share = Math.ceil(effectiveLimit / candidates.length);
   /** What the callers other than `index` could still claim of their shares. */
@@ -225,7 +256,17 @@ export function admitFairly(
   const index = candidates.findIndex(
     ({ callerId }, i) => (mine.get(callerId) ?? 0) < share || free - claimable(i) >= 1,
   );
-  if (index < 0) return undefined;
+  return index < 0 ? undefined : record(log, candidates, index, effectiveLimit, now, token);
+}
+
+function record(
+  log: SlidingLog,
+  candidates: readonly Candidate[],
+  index: number,
+  effectiveLimit: number,
+  now: number,
+  token: (callerId: string) => string,
+): { index: number; token: string } {
   const { callerId } = candidates[index]!;
   const given = token(callerId);
   log.record(now, callerId, given);

@@ -68,7 +68,7 @@ describe('CallBudget', () => {
       tryAdmit: async (): Promise<TryResult> => ({
         retryInMs: 400,
         paceInMs: 0,
-        expiriesMs: [],
+        expiriesMs: () => [],
         effectiveLimit: 1,
         activeCallers: 2,
       }),

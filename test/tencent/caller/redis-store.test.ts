@@ -113,7 +113,7 @@ describe.skipIf(!redisAvailable)('RedisWindowStore', () => {
     await clearPace(b!);
     const full = await offer(b!, 'y', 5);
     expect(full.admitted).toBeUndefined();
-    expect(full.expiriesMs).toHaveLength(LIMIT);
+    expect(full.expiriesMs()).toHaveLength(LIMIT);
     expect(full.retryInMs).toBeGreaterThan(4_000);
     expect(full.retryInMs).toBeLessThanOrEqual(5_000);
   });
@@ -177,7 +177,7 @@ describe.skipIf(!redisAvailable)('RedisWindowStore', () => {
     // A's lone start was replayed into Redis: B's window counts it.
     const seen = await offer(b!, 'y', 1, 'Replay');
     expect(seen.effectiveLimit).toBe(LIMIT);
-    expect(seen.expiriesMs.length).toBe(1 + (seen.admitted ? 1 : 0));
+    expect(seen.expiriesMs().length).toBe(1 + (seen.admitted ? 1 : 0));
   });
 
   it('goes through isolating and local-share in an outage, and settles after Redis lost its data', async () => {
