@@ -54,7 +54,12 @@ process.once('disconnect', stop);
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'usage') {
     const cpu = process.cpuUsage();
-    send({ type: 'usage', rssBytes: process.memoryUsage().rss, peakRssBytes: peakRssBytes(), cpuMicros: cpu.user + cpu.system });
+    send({
+      type: 'usage',
+      rssBytes: process.memoryUsage().rss,
+      peakRssBytes: peakRssBytes(),
+      cpuMicros: cpu.user + cpu.system,
+    });
   } else {
     stop();
   }

@@ -32,7 +32,12 @@ export async function runLoad(url: string, workload: Workload, options: LoadOpti
     duration: options.durationSeconds,
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     ...(headersFor
-      ? { setupRequest: (request: autocannon.Request) => ({ ...request, headers: { ...request.headers, ...headersFor() } }) }
+      ? {
+          setupRequest: (request: autocannon.Request) => ({
+            ...request,
+            headers: { ...request.headers, ...headersFor() },
+          }),
+        }
       : {}),
   });
   return {

@@ -56,5 +56,11 @@ export async function runOpenLoop(
   await Promise.all(pending);
   await pool.close();
   latencies.sort((a, b) => a - b);
-  return { requests: total, failures, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), latenciesMs: latencies };
+  return {
+    requests: total,
+    failures,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    latenciesMs: latencies,
+  };
 }

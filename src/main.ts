@@ -53,7 +53,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new requests, finishing in-flight ones');
+    logger.info(
+      { signal, timeoutMs: config.shutdownTimeoutMs },
+      'shutting down: no new requests, finishing in-flight ones',
+    );
     void service.close().then(() => process.exit(0));
   });
 }

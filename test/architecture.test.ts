@@ -15,7 +15,9 @@ function files(dir: string): string[] {
 /** Every module each source file loads (type-only imports are erased): `src/…` paths for our own, package names for the rest. */
 const imports = new Map(
   files(SRC).map((file) => {
-    const specifiers = [...readFileSync(file, 'utf8').matchAll(/^(?!import type )(?:.*?)(?:from |import\()'([^']+)'/gm)].map(([, spec]) => spec!);
+    const specifiers = [
+      ...readFileSync(file, 'utf8').matchAll(/^(?!import type )(?:.*?)(?:from |import\()'([^']+)'/gm),
+    ].map(([, spec]) => spec!);
     const targets = specifiers.map((spec) =>
       spec.startsWith('.') ? relative(ROOT, resolve(dirname(file), spec)).replace(/\.js$/, '.ts') : spec,
     );
@@ -28,7 +30,9 @@ const importing = (test: (target: string) => boolean) =>
 
 describe('the source tree', () => {
   it('loads the emulator only in sandbox mode', () => {
-    const users = importing((target) => target.startsWith('src/emulator/')).filter((f) => !f.startsWith('src/emulator/'));
+    const users = importing((target) => target.startsWith('src/emulator/')).filter(
+      (f) => !f.startsWith('src/emulator/'),
+    );
     expect(users).toEqual(['src/server/sandbox.ts']);
     // The service reaches sandbox.ts only through a dynamic import.
     expect(readFileSync(join(SRC, 'server/service.ts'), 'utf8')).not.toMatch(/from '\.\/sandbox\.js'/);

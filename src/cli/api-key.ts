@@ -8,4 +8,6 @@ import { apiKeyDigest, newApiKey } from '../plugins/auth/api-keys.js';
 const name = process.argv[2] ?? 'my-service';
 const key = newApiKey();
 console.log(`API key for "${name}" (give it to the caller; it is not stored anywhere): ${key}`);
-console.log(`AUTH_API_KEYS entry (add identity fields to bind it): ${JSON.stringify({ name, sha256: apiKeyDigest(key) })}`);
+console.log(
+  `AUTH_API_KEYS entry (add identity fields to bind it): ${JSON.stringify({ name, sha256: apiKeyDigest(key) })}`,
+);

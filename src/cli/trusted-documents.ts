@@ -12,7 +12,9 @@ import { exampleOperations } from '../plugins/browser/graphiql.js';
 import { SANDBOX_EXAMPLE_VALUES } from '../server/sandbox.js';
 
 const sources = process.argv.length > 2 ? process.argv.slice(2) : undefined;
-const documents = sources ? sources.map((file) => readFileSync(file, 'utf8')) : [exampleOperations(SANDBOX_EXAMPLE_VALUES, true)];
+const documents = sources
+  ? sources.map((file) => readFileSync(file, 'utf8'))
+  : [exampleOperations(SANDBOX_EXAMPLE_VALUES, true)];
 const manifest: Record<string, string> = {};
 for (const [index, document] of documents.entries()) {
   try {

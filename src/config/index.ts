@@ -66,10 +66,12 @@ export interface Protection {
 export interface ReliabilityConfig {
   rateLimitPerSecond: number;
   rateLimitMaxWaitMs: number;
-  rateLimitQueue: number;
+  rateLimitGuardMs: number;
+  rateLimitLocalShareMs: number;
   retryAttempts: number;
   breakerFailures: number;
   breakerCooldownMs: number;
+  breakerSlowCallMs: number;
 }
 
 export interface Config {
@@ -205,7 +207,9 @@ const CREDENTIAL_SOURCES =
 /** The one-line refusal of production without credentials; `why`: what the chain found instead. */
 export function noCredentialsError(why: readonly string[]): ConfigError {
   const found = why.length > 0 ? ` (${why.join('; ')})` : '';
-  return new ConfigError(`Refusing to start: NODE_ENV=production but no Tencent credentials${found}: ${CREDENTIAL_SOURCES}.`);
+  return new ConfigError(
+    `Refusing to start: NODE_ENV=production but no Tencent credentials${found}: ${CREDENTIAL_SOURCES}.`,
+  );
 }
 
 function credentialChain(vars: Environment, home: string, systemFile: string | undefined): CredentialChain {
@@ -240,6 +244,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home = homedir(
   const parsed = Environment.safeParse(present);
   if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describe(parsed.error)}`);
   const vars = parsed.data;
+  if (vars.TENCENT_RATE_LIMIT_PER_SECOND > 0 && vars.TENCENT_RATE_LIMIT_MAX_WAIT_MS >= vars.TENCENT_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration: TENCENT_RATE_LIMIT_MAX_WAIT_MS (${vars.TENCENT_RATE_LIMIT_MAX_WAIT_MS}) must be below TENCENT_TIMEOUT_MS (${vars.TENCENT_TIMEOUT_MS}), so a call that waited for budget still has time for Tencent to answer`,
+    );
+  }
 
   const production = vars.NODE_ENV === 'production';
   const credentials = credentialChain(vars, home, systemFile);
@@ -264,10 +273,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home = homedir(
     reliability: {
       rateLimitPerSecond: vars.TENCENT_RATE_LIMIT_PER_SECOND,
       rateLimitMaxWaitMs: vars.TENCENT_RATE_LIMIT_MAX_WAIT_MS,
-      rateLimitQueue: vars.TENCENT_RATE_LIMIT_QUEUE,
+      rateLimitGuardMs: vars.TENCENT_RATE_LIMIT_GUARD_MS,
+      rateLimitLocalShareMs: vars.TENCENT_RATE_LIMIT_LOCAL_SHARE_MS,
       retryAttempts: vars.TENCENT_RETRY_ATTEMPTS,
       breakerFailures: vars.TENCENT_BREAKER_FAILURES,
       breakerCooldownMs: vars.TENCENT_BREAKER_COOLDOWN_MS,
+      breakerSlowCallMs: vars.TENCENT_BREAKER_SLOW_CALL_MS,
     },
     redisUrl: vars.REDIS_URL,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CallerIdentity } from '../resolvers/caller.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
 import { DEFAULT_DURATION_SECONDS, METADATA_URL, STS_ENDPOINT } from '../tencent/credentials/index.js';
+import { DEFAULT_GUARD_MS } from '../tencent/caller/index.js';
 import { ESIGN_ENVIRONMENTS } from '../tencent/endpoints.js';
 import { TENCENT_LANGUAGES } from '../tencent/language.js';
 
@@ -61,7 +62,8 @@ const jwksUrl = z
   .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
   // Keys fetched over plain HTTP could be swapped on the way; only a loopback host (a local test server) may use it.
   .refine(
-    (value) => !URL.canParse(value) || new URL(value).protocol === 'https:' || LOOPBACK_HOSTS.has(new URL(value).hostname),
+    (value) =>
+      !URL.canParse(value) || new URL(value).protocol === 'https:' || LOOPBACK_HOSTS.has(new URL(value).hostname),
     'must be an https:// URL (http:// only for a loopback host)',
   );
 
@@ -127,24 +129,20 @@ export const Environment = z.object({
     description:
       'Address it listens on; loopback by default. Any other address (`0.0.0.0`, a LAN or public one) needs caller authentication, or `ALLOW_UNAUTHENTICATED=true` outside production',
   }),
-  NODE_ENV: oneOf(NODE_ENVIRONMENTS)
-    .optional()
-    .meta({
-      group: 'Server',
-      description:
-        '`production` refuses to start without Tencent credentials and caller authentication, and turns GraphiQL and introspection off; any other value than these three (`Production` included) stops start-up',
-    }),
+  NODE_ENV: oneOf(NODE_ENVIRONMENTS).optional().meta({
+    group: 'Server',
+    description:
+      '`production` refuses to start without Tencent credentials and caller authentication, and turns GraphiQL and introspection off; any other value than these three (`Production` included) stops start-up',
+  }),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
     .default(10_000)
     .meta({ group: 'Server', description: 'On SIGTERM or SIGINT, how long in-flight requests may take to finish' }),
 
-  TENCENT_ESIGN_ENV: oneOf(ESIGN_ENVIRONMENTS)
-    .default('production')
-    .meta({
-      group: 'Tencent',
-      description:
-        '`production`: `https://ess.tencentcloudapi.com`, `https://essbasic.tencentcloudapi.com`; `test`: Tencent’s e-sign test environment `https://ess.test.ess.tencent.cn`, `https://essbasic.test.ess.tencent.cn`',
-    }),
+  TENCENT_ESIGN_ENV: oneOf(ESIGN_ENVIRONMENTS).default('production').meta({
+    group: 'Tencent',
+    description:
+      '`production`: `https://ess.tencentcloudapi.com`, `https://essbasic.tencentcloudapi.com`; `test`: Tencent’s e-sign test environment `https://ess.test.ess.tencent.cn`, `https://essbasic.test.ess.tencent.cn`',
+  }),
   TENCENT_ESS_ENDPOINT: baseUrl.optional().meta({
     group: 'Tencent',
     defaultText: 'from `TENCENT_ESIGN_ENV`',
@@ -163,17 +161,17 @@ export const Environment = z.object({
   TENCENT_ESSBASIC_APP_ID: text
     .optional()
     .meta({ group: 'Tencent', description: 'essbasic `Agent.AppId` used when a request names none' }),
-  TENCENT_LANGUAGE: oneOf(TENCENT_LANGUAGES)
-    .optional()
-    .meta({
-      group: 'Tencent',
-      defaultText: 'none sent (Tencent’s default, Chinese)',
-      description:
-        'Sent as `X-TC-Language` so Tencent’s messages come in that language; a request’s `Accept-Language` (`en*`, `zh*`) takes precedence',
-    }),
-  TENCENT_TIMEOUT_MS: integer(1, 600_000)
-    .default(10_000)
-    .meta({ group: 'Tencent', description: 'Time-out of one call to Tencent' }),
+  TENCENT_LANGUAGE: oneOf(TENCENT_LANGUAGES).optional().meta({
+    group: 'Tencent',
+    defaultText: 'none sent (Tencent’s default, Chinese)',
+    description:
+      'Sent as `X-TC-Language` so Tencent’s messages come in that language; a request’s `Accept-Language` (`en*`, `zh*`) takes precedence',
+  }),
+  TENCENT_TIMEOUT_MS: integer(1, 600_000).default(10_000).meta({
+    group: 'Tencent',
+    description:
+      'Time-out of one call to Tencent: the longest a mutation waits for its answer, the budget queue, every retry and the wait for a pooled connection included',
+  }),
 
   TENCENTCLOUD_SECRET_ID: text.optional().meta({
     group: 'Credentials',
@@ -197,19 +195,19 @@ export const Environment = z.object({
     description:
       'With `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE` and `TKE_ROLE_ARN` (set by TKE for a pod with an OIDC role): the region `AssumeRoleWithWebIdentity` is sent to; third in the chain, after the profile files',
   }),
-  TKE_PROVIDER_ID: text.optional().meta({ group: 'Credentials', description: 'The OIDC identity provider’s name in CAM' }),
+  TKE_PROVIDER_ID: text
+    .optional()
+    .meta({ group: 'Credentials', description: 'The OIDC identity provider’s name in CAM' }),
   TKE_WEB_IDENTITY_TOKEN_FILE: text.optional().meta({
     group: 'Credentials',
     description: 'File holding the pod’s OIDC token; read again at every renewal',
   }),
   TKE_ROLE_ARN: text.optional().meta({ group: 'Credentials', description: 'The role the OIDC token is exchanged for' }),
-  TENCENT_CVM_ROLE: oneOf(['auto', 'off'])
-    .default('auto')
-    .meta({
-      group: 'Credentials',
-      description:
-        '`auto`: when nothing earlier in the chain has credentials, ask the CVM instance metadata service for the instance role’s (at start-up, for up to 1 s); `off`: never',
-    }),
+  TENCENT_CVM_ROLE: oneOf(['auto', 'off']).default('auto').meta({
+    group: 'Credentials',
+    description:
+      '`auto`: when nothing earlier in the chain has credentials, ask the CVM instance metadata service for the instance role’s (at start-up, for up to 1 s); `off`: never',
+  }),
   TENCENT_METADATA_URL: baseUrl.default(METADATA_URL).meta({
     group: 'Credentials',
     description: 'Base URL of the CVM instance metadata service (a local stand-in in tests)',
@@ -229,37 +227,55 @@ export const Environment = z.object({
     .meta({ group: 'Credentials', description: '`RoleSessionName` of `AssumeRole` and `AssumeRoleWithWebIdentity`' }),
   TENCENT_ROLE_DURATION_SECONDS: integer(1, 43_200)
     .default(DEFAULT_DURATION_SECONDS)
-    .meta({ group: 'Credentials', description: 'Lifetime asked for the role’s temporary credentials (`DurationSeconds`)' }),
+    .meta({
+      group: 'Credentials',
+      description: 'Lifetime asked for the role’s temporary credentials (`DurationSeconds`)',
+    }),
   TENCENT_STS_ENDPOINT: baseUrl.default(STS_ENDPOINT).meta({
     group: 'Credentials',
     description: 'Base URL of STS, e.g. `http://127.0.0.1:9100` for `npm run emulator`',
   }),
 
-  TENCENT_RATE_LIMIT_PER_SECOND: integer(0, 100_000)
-    .default(20)
-    .meta({
-      group: 'Reliability',
-      description:
-        'Calls per action that may start in any 1,000 ms (Tencent’s documented default for both actions); with `REDIS_URL`, for all replicas together; `0` turns the layer’s limiter off',
-    }),
-  TENCENT_RATE_LIMIT_MAX_WAIT_MS: integer(0, 600_000)
-    .default(5_000)
-    .meta({
-      group: 'Reliability',
-      description: 'Longest a call waits for budget before it answers `RateLimitedError`',
-    }),
-  TENCENT_RATE_LIMIT_QUEUE: integer(0, 100_000)
-    .default(200)
-    .meta({ group: 'Reliability', description: 'Most calls of one action waiting for budget at once' }),
+  TENCENT_RATE_LIMIT_PER_SECOND: integer(0, 100_000).default(20).meta({
+    group: 'Reliability',
+    description:
+      'Calls per action that may start in any 1,000 ms (Tencent’s documented default for both actions); with `REDIS_URL`, for all replicas together; `0` turns the layer’s limiter off',
+  }),
+  TENCENT_RATE_LIMIT_MAX_WAIT_MS: integer(0, 600_000).default(5_000).meta({
+    group: 'Reliability',
+    description:
+      'Longest a call waits for budget, over all its attempts, before it answers `RateLimitedError` (which it answers at once when it could not start in time); below `TENCENT_TIMEOUT_MS`',
+  }),
+  TENCENT_RATE_LIMIT_GUARD_MS: integer(0, 1_000).default(DEFAULT_GUARD_MS).meta({
+    group: 'Reliability',
+    description:
+      'Added to Tencent’s 1,000 ms window, for the spread of network delay between the layer and Tencent: at most the limit of calls start in any 1,000 ms plus this. Throughput is the limit × 1000 / (1000 + this); see docs/reliability.md for how the default was measured',
+  }),
+  TENCENT_RATE_LIMIT_LOCAL_SHARE_MS: integer(1_000, 3_600_000).default(120_000).meta({
+    group: 'Reliability',
+    description:
+      'With `REDIS_URL`, how long a replica cut off from Redis may keep using its share of the limit; after that it refuses calls until Redis is back',
+  }),
   TENCENT_RETRY_ATTEMPTS: integer(1, 10)
     .default(3)
-    .meta({ group: 'Reliability', description: 'Attempts per call, the first included, where a retry is provably safe' }),
+    .meta({
+      group: 'Reliability',
+      description: 'Attempts per call, the first included, where a retry is provably safe',
+    }),
   TENCENT_BREAKER_FAILURES: integer(1, 1_000)
     .default(5)
     .meta({ group: 'Reliability', description: 'Upstream failures in a row that open an endpoint’s circuit breaker' }),
   TENCENT_BREAKER_COOLDOWN_MS: integer(100, 3_600_000)
     .default(10_000)
-    .meta({ group: 'Reliability', description: 'How long an open breaker refuses calls before it lets a probe through' }),
+    .meta({
+      group: 'Reliability',
+      description: 'How long an open breaker refuses calls before it lets a probe through',
+    }),
+  TENCENT_BREAKER_SLOW_CALL_MS: integer(100, 600_000).default(3_000).meta({
+    group: 'Reliability',
+    description:
+      'A call still in flight this long counts as a failure towards `TENCENT_BREAKER_FAILURES` at that moment, so a hanging endpoint opens the breaker without waiting for time-outs',
+  }),
 
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
@@ -272,26 +288,20 @@ export const Environment = z.object({
   IDEMPOTENCY_TTL_SECONDS: integer(1, 7 * 86_400)
     .default(86_400)
     .meta({ group: 'Shared state', description: 'How long an `Idempotency-Key` answers with its first result' }),
-  IDEMPOTENCY_MAX_RECORDS: integer(1, 10_000_000)
-    .default(100_000)
-    .meta({
-      group: 'Shared state',
-      description:
-        'Without `REDIS_URL`: the most idempotency records held in memory (about 1.1 kB each); past it the oldest finished one is evicted for each new one',
-    }),
+  IDEMPOTENCY_MAX_RECORDS: integer(1, 10_000_000).default(100_000).meta({
+    group: 'Shared state',
+    description:
+      'Without `REDIS_URL`: the most idempotency records held in memory (about 1.1 kB each); past it the oldest finished one is evicted for each new one',
+  }),
 
   AUTH_JWKS_URL: jwksUrl.optional().meta({
     group: 'Authentication',
     description: 'Bearer JWTs are verified against this key set (`https://`; `http://` only for a loopback host)',
   }),
-  AUTH_JWT_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters (256 bits) for HS256')
-    .optional()
-    .meta({
-      group: 'Authentication',
-      description: 'Instead of a key set: an HS256 shared secret of at least 32 characters',
-    }),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional().meta({
+    group: 'Authentication',
+    description: 'Instead of a key set: an HS256 shared secret of at least 32 characters',
+  }),
   AUTH_JWT_ISSUER: text
     .optional()
     .meta({ group: 'Authentication', description: 'Required with either key: every token’s `iss` must match' }),
@@ -305,13 +315,11 @@ export const Environment = z.object({
     group: 'Authentication',
     description: 'API keys for server-to-server callers, as a JSON array of entries holding only SHA-256 digests',
   }),
-  ALLOW_UNAUTHENTICATED: flag
-    .default(false)
-    .meta({
-      group: 'Authentication',
-      description:
-        'Outside production only: serve callers without authentication on a `HOST` beyond loopback (a trusted private network). Refused with `NODE_ENV=production` or with authentication configured',
-    }),
+  ALLOW_UNAUTHENTICATED: flag.default(false).meta({
+    group: 'Authentication',
+    description:
+      'Outside production only: serve callers without authentication on a `HOST` beyond loopback (a trusted private network). Refused with `NODE_ENV=production` or with authentication configured',
+  }),
   AUTH_CLAIM_ESS_OPERATOR_USER_ID: claim('ess_operator_user_id', 'ess `Operator.UserId`'),
   AUTH_CLAIM_ESS_PROXY_ORGANIZATION_ID: claim('ess_proxy_organization_id', 'ess `Agent.ProxyOrganizationId`'),
   AUTH_CLAIM_ESSBASIC_PROXY_ORGANIZATION_OPEN_ID: claim(
@@ -360,13 +368,11 @@ export const Environment = z.object({
     description:
       'Path of a trusted documents manifest (hash → document JSON, or an Apollo persisted query manifest); when set, only its documents run',
   }),
-  APQ_CACHE_BYTES: integer(0, 1_000_000_000)
-    .default(5_000_000)
-    .meta({
-      group: 'Abuse limits',
-      description:
-        'Automatic persisted queries (without `TRUSTED_DOCUMENTS`): bytes of validated documents kept by hash, least recently used dropped first; `0` turns them off',
-    }),
+  APQ_CACHE_BYTES: integer(0, 1_000_000_000).default(5_000_000).meta({
+    group: 'Abuse limits',
+    description:
+      'Automatic persisted queries (without `TRUSTED_DOCUMENTS`): bytes of validated documents kept by hash, least recently used dropped first; `0` turns them off',
+  }),
 
   LOG_LEVEL: oneOf(LOG_LEVELS)
     .default('info')

@@ -79,7 +79,9 @@ function manifestEntries(json: unknown, path: string): Record<string, string> {
   const apollo = ApolloManifest.safeParse(json);
   if (!apollo.success) {
     const issue = apollo.error.issues[0]!;
-    throw invalid(`${path} is not an ${APOLLO_FORMAT} (version 1): ${issue.path.join('.') || 'format'}: ${issue.message}`);
+    throw invalid(
+      `${path} is not an ${APOLLO_FORMAT} (version 1): ${issue.path.join('.') || 'format'}: ${issue.message}`,
+    );
   }
   const { operations } = apollo.data;
   for (const operation of operations) checkApolloOperation(operation);

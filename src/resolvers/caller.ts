@@ -93,7 +93,9 @@ export function bindToCaller<Input>(
       if (binding.required && !caller.unrestricted) {
         return {
           ok: false,
-          error: refused(`The caller is not bound to an ${binding.describes}, so it may not make this call; nothing was sent to Tencent.`),
+          error: refused(
+            `The caller is not bound to an ${binding.describes}, so it may not make this call; nothing was sent to Tencent.`,
+          ),
         };
       }
       continue;

@@ -25,6 +25,8 @@ export interface ResolverContext {
   caller?: Caller | undefined;
   /** The request's id and operation, passed to the Tencent caller for its log lines. */
   trace?: CallTrace | undefined;
+  /** Aborted when the client has gone: a Tencent call not yet sent for it is then never sent. */
+  signal?: AbortSignal | undefined;
   /** The language Tencent's messages should come in: the request's `Accept-Language`, else `TENCENT_LANGUAGE`. */
   language?: TencentLanguage | undefined;
   /** Present in sandbox mode only. */

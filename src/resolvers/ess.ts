@@ -70,7 +70,12 @@ export const cancelUserAutoSignEnableUrl = actionResolver({
     operator: input.operator ?? { userId: defaults.essOperatorUserId },
   }),
   callerBindings: [
-    { path: 'operator.userId', identity: 'essOperatorUserId', describes: 'ESS operator (Operator.UserId)', required: true },
+    {
+      path: 'operator.userId',
+      identity: 'essOperatorUserId',
+      describes: 'ESS operator (Operator.UserId)',
+      required: true,
+    },
     {
       path: 'agent.proxyOrganizationId',
       identity: 'essProxyOrganizationId',

@@ -25,17 +25,20 @@ export interface TencentErrorType {
 export const TENCENT_ERROR_TYPES = [
   {
     typename: 'AutoSignAlreadyEnabledError',
-    description: 'The person has already completed auto-sign enablement, so the link can no longer be revoked (`FailedOperation.UserAutoSignEnableAlready`).',
+    description:
+      'The person has already completed auto-sign enablement, so the link can no longer be revoked (`FailedOperation.UserAutoSignEnableAlready`).',
     codes: ['FailedOperation.UserAutoSignEnableAlready'],
   },
   {
     typename: 'AutoSignEnableUrlNotFoundError',
-    description: 'No enablement link has been generated for this person and scene, or it was already revoked (`FailedOperation.UserAutoSignEnableUrlNotExist`).',
+    description:
+      'No enablement link has been generated for this person and scene, or it was already revoked (`FailedOperation.UserAutoSignEnableUrlNotExist`).',
     codes: ['FailedOperation.UserAutoSignEnableUrlNotExist'],
   },
   {
     typename: 'OperationDeniedError',
-    description: 'Tencent denied the operation, e.g. the operator lacks permission or the whitelist feature is not enabled (`OperationDenied`, `OperationDenied.*`).',
+    description:
+      'Tencent denied the operation, e.g. the operator lacks permission or the whitelist feature is not enabled (`OperationDenied`, `OperationDenied.*`).',
     codes: ['OperationDenied', 'OperationDenied.*'],
   },
   {
@@ -45,7 +48,8 @@ export const TENCENT_ERROR_TYPES = [
   },
   {
     typename: 'QrCodeExpiredError',
-    description: 'The signing QR code’s validity has ended, so there is nothing left to cancel (`OperationDenied.QrHasExpire`).',
+    description:
+      'The signing QR code’s validity has ended, so there is nothing left to cancel (`OperationDenied.QrHasExpire`).',
     codes: ['OperationDenied.QrHasExpire'],
   },
   {
@@ -55,7 +59,8 @@ export const TENCENT_ERROR_TYPES = [
   },
   {
     typename: 'InvalidParameterError',
-    description: 'Tencent rejected a parameter (`InvalidParameter`, `InvalidParameter.*`, `InvalidParameterValue`, `InvalidParameterValue.*`).',
+    description:
+      'Tencent rejected a parameter (`InvalidParameter`, `InvalidParameter.*`, `InvalidParameterValue`, `InvalidParameterValue.*`).',
     codes: ['InvalidParameter', 'InvalidParameter.*', 'InvalidParameterValue', 'InvalidParameterValue.*'],
     everyAction: true,
   },
@@ -66,7 +71,8 @@ export const TENCENT_ERROR_TYPES = [
   },
   {
     typename: 'FeatureNotEnabledError',
-    description: 'The account’s edition does not include this API; upgrade to use it (`UnauthorizedOperation.NoPermissionFeature`).',
+    description:
+      'The account’s edition does not include this API; upgrade to use it (`UnauthorizedOperation.NoPermissionFeature`).',
     codes: ['UnauthorizedOperation.NoPermissionFeature'],
   },
   {
@@ -83,7 +89,8 @@ export const TENCENT_ERROR_TYPES = [
   },
   {
     typename: 'AuthFailureError',
-    description: 'Tencent refused this service’s own credentials or signature (`AuthFailure.*`); an operator must fix the configuration.',
+    description:
+      'Tencent refused this service’s own credentials or signature (`AuthFailure.*`); an operator must fix the configuration.',
     codes: ['AuthFailure.*'],
     everyAction: true,
   },
@@ -192,7 +199,11 @@ export function failureMapper(action: TencentAction): (failure: TencentFailure) 
           message: `${failure.message}. ${failure.outcomeUnknown ? OUTCOME_UNKNOWN : NOT_SENT}`,
         };
       case 'rate-limited':
-        return { __typename: 'RateLimitedError', message: failure.message, retryAfterSeconds: failure.retryAfterSeconds };
+        return {
+          __typename: 'RateLimitedError',
+          message: failure.message,
+          retryAfterSeconds: failure.retryAfterSeconds,
+        };
       case 'tencent': {
         const { code, message, requestId } = failure;
         if (isRequestLimitExceeded(code)) {

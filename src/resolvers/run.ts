@@ -29,7 +29,14 @@ export function actionResolver<A extends TencentAction, Input, Success extends S
     if (!bound.ok) return bound.error;
     const parsed = schema.safeParse(withDefaults(bound.input, ctx.defaults));
     if (!parsed.success) return validationResult(parsed.error, 'input');
-    const outcome = await ctx.tencent.call(action, parsed.data, ctx.trace);
+    const outcome = await ctx.tencent.call(action, parsed.data, {
+      requestId: ctx.trace?.requestId,
+      operation: ctx.trace?.operation,
+      // Tencent's budget is shared fairly between callers: one caller's burst waits behind the others' turns.
+      callerId: ctx.caller?.id,
+      signal: ctx.signal,
+      language: ctx.language,
+    });
     return outcome.ok ? success(parsed.data, outcome.requestId) : toError(outcome.failure);
   };
   return async (input, ctx) => {

@@ -12,12 +12,16 @@ export const AutoSignSceneKey = builder.enumType('AutoSignSceneKey', {
 export const IdCardType = builder.enumType('IdCardType', {
   description: 'The kind of identity document a person is identified by.',
   values: {
-    ID_CARD: { description: 'Mainland resident identity card (居民身份证): 18 characters, 17 digits then a digit or X.' },
+    ID_CARD: {
+      description: 'Mainland resident identity card (居民身份证): 18 characters, 17 digits then a digit or X.',
+    },
     HONGKONG_AND_MACAO: {
-      description: 'Mainland travel permit for Hong Kong and Macao residents (港澳居民来往内地通行证): H or M, then 10 digits.',
+      description:
+        'Mainland travel permit for Hong Kong and Macao residents (港澳居民来往内地通行证): H or M, then 10 digits.',
     },
     HONGKONG_MACAO_AND_TAIWAN: {
-      description: 'Residence permit for Hong Kong, Macao and Taiwan residents (港澳台居民居住证): formatted like an ID card.',
+      description:
+        'Residence permit for Hong Kong, Macao and Taiwan residents (港澳台居民居住证): formatted like an ID card.',
     },
   } satisfies Record<(typeof ID_CARD_TYPES)[number], unknown>,
 });

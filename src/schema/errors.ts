@@ -67,11 +67,13 @@ export const ValidationError = builder.objectRef<ValidationResult>('ValidationEr
   }),
 });
 
-export const UpstreamUnavailableError = builder.objectRef<UpstreamUnavailableResult>('UpstreamUnavailableError').implement({
-  description:
-    'Tencent could not be reached or gave no usable answer (network failure, time-out, a reply that is not Tencent’s JSON). A cancel may be repeated safely.',
-  interfaces: [ErrorInterface],
-});
+export const UpstreamUnavailableError = builder
+  .objectRef<UpstreamUnavailableResult>('UpstreamUnavailableError')
+  .implement({
+    description:
+      'Tencent could not be reached or gave no usable answer (network failure, time-out, a reply that is not Tencent’s JSON). A cancel may be repeated safely.',
+    interfaces: [ErrorInterface],
+  });
 
 export const CallerNotAllowedError = builder.objectRef<CallerNotAllowedResult>('CallerNotAllowedError').implement({
   description:
@@ -80,4 +82,9 @@ export const CallerNotAllowedError = builder.objectRef<CallerNotAllowedResult>('
 });
 
 /** The error members shared by every result union, after the Tencent error types of its action. */
-export const LAYER_ERROR_TYPES = [RateLimitedError, ValidationError, UpstreamUnavailableError, CallerNotAllowedError] as const;
+export const LAYER_ERROR_TYPES = [
+  RateLimitedError,
+  ValidationError,
+  UpstreamUnavailableError,
+  CallerNotAllowedError,
+] as const;

@@ -8,7 +8,10 @@ import { actionMutation } from './results.js';
 const UserThreeFactorInput = builder.inputType('UserThreeFactorInput', {
   description: 'A person identified by name and identity document (Tencent’s `UserThreeFactor`).',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'Full name; surrounding spaces are trimmed, and it must not be empty.' }),
+    name: t.string({
+      required: true,
+      description: 'Full name; surrounding spaces are trimmed, and it must not be empty.',
+    }),
     idCardType: t.field({ type: IdCardType, required: true, description: 'The kind of identity document.' }),
     idCardNumber: t.string({
       required: true,
@@ -21,7 +24,10 @@ const UserThreeFactorInput = builder.inputType('UserThreeFactorInput', {
 const EssOperatorInput = builder.inputType('EssOperatorInput', {
   description: 'The employee performing the call (Tencent’s `UserInfo`); needs permission for the auto-sign API.',
   fields: (t) => ({
-    userId: t.string({ required: true, description: 'The employee’s e-sign `UserId`; surrounding spaces are trimmed, and it must not be empty.' }),
+    userId: t.string({
+      required: true,
+      description: 'The employee’s e-sign `UserId`; surrounding spaces are trimmed, and it must not be empty.',
+    }),
   }),
 });
 
@@ -44,7 +50,11 @@ const CancelUserAutoSignEnableUrlInput = builder.inputType('CancelUserAutoSignEn
         'Who performs the call. Required unless the service sets TENCENT_ESS_OPERATOR_USER_ID, which is used when this is absent.',
     }),
     sceneKey: t.field({ type: AutoSignSceneKey, required: true, description: 'The scene the link was created for.' }),
-    userInfo: t.field({ type: UserThreeFactorInput, required: true, description: 'The person the link was created for.' }),
+    userInfo: t.field({
+      type: UserThreeFactorInput,
+      required: true,
+      description: 'The person the link was created for.',
+    }),
     agent: t.field({ type: EssAgentInput, description: 'Set when a group enterprise acts for a sub-enterprise.' }),
   }),
 });

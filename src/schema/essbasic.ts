@@ -13,7 +13,8 @@ const ChannelAgentInput = builder.inputType('ChannelAgentInput', {
   description: 'The platform application, sub-enterprise and employee the call is made for (Tencent’s `Agent`).',
   fields: (t) => ({
     appId: t.string({
-      description: 'The platform application’s `AppId`. Required unless the service sets TENCENT_ESSBASIC_APP_ID, which is used when this is absent.',
+      description:
+        'The platform application’s `AppId`. Required unless the service sets TENCENT_ESSBASIC_APP_ID, which is used when this is absent.',
     }),
     proxyOrganizationOpenId: t.string({
       required: true,

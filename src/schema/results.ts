@@ -19,7 +19,10 @@ function successType<Success extends SuccessResult<string>>(
   return builder.objectRef<Success>(typename).implement({
     description,
     fields: (t) => ({
-      requestId: t.string({ description: 'Tencent’s `RequestId` for the call.', resolve: (result) => result.requestId }),
+      requestId: t.string({
+        description: 'Tencent’s `RequestId` for the call.',
+        resolve: (result) => result.requestId,
+      }),
       ...fields(t),
     }),
   });
@@ -39,7 +42,11 @@ function resultUnion(name: string, action: TencentAction, success: ObjectRef<Typ
   });
 }
 
-export interface ActionMutationOptions<A extends TencentAction, Input, Success extends SuccessResult<`${A['name']}Success`>> {
+export interface ActionMutationOptions<
+  A extends TencentAction,
+  Input,
+  Success extends SuccessResult<`${A['name']}Success`>,
+> {
   action: A;
   description: string;
   input: InputObjectRef<Types, Input>;
@@ -69,7 +76,8 @@ export function actionMutation<A extends TencentAction, Input, Success extends S
         input: t.arg({
           type: options.input,
           required: true,
-          description: 'The call’s parameters. Every rule stated on its fields is checked first; a broken one gives `ValidationError` and nothing is sent to Tencent.',
+          description:
+            'The call’s parameters. Every rule stated on its fields is checked first; a broken one gives `ValidationError` and nothing is sent to Tencent.',
         }),
       },
       // Pothos cannot narrow the argument object of a generic input type; `input` is required above.

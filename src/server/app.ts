@@ -86,6 +86,7 @@ export function createApp(options: AppOptions): YogaApp {
       defaults: config.defaults,
       mode,
       language: languageFor(initial.request.headers.get('accept-language')) ?? config.language,
+      signal: initial.request.signal,
       outcomes: outcomes.of(initial),
       sandbox: options.sandbox,
     }),

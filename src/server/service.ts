@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { type Config, ConfigError, type Mode, noCredentialsError } from '../config/index.js';
 import type { Emulator } from '../emulator/server.js';
 import { PLACEHOLDER_VALUES } from '../plugins/browser/graphiql.js';
@@ -20,12 +21,10 @@ import {
   type OpenResult,
   openChain,
 } from '../tencent/credentials/index.js';
-import type { BreakerState } from '../tencent/breaker.js';
-import { SERVICES, type Service } from '../tencent/endpoints.js';
+import { SERVICES } from '../tencent/endpoints.js';
 import { createApp, GRAPHQL_PATH } from './app.js';
-import { InstrumentedCaller } from './observability/instrumented-caller.js';
+import { callerChainFor } from './caller-chain.js';
 import { connectRedis, type RedisHealth, redisHealth, waitForRedis } from './redis.js';
-import { longestCallMs, reliableCaller } from './reliability.js';
 
 export interface RunningService {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
@@ -36,14 +35,6 @@ export interface RunningService {
   emulator: Emulator | undefined;
   /** Stops accepting, lets in-flight requests finish (up to `SHUTDOWN_TIMEOUT_MS`), then releases everything. */
   close(): Promise<void>;
-}
-
-/** Logs and counts each circuit breaker change: a service-wide event, with no request's id. */
-export function breakerReporter(log: Logger, metrics: Metrics): (service: Service, state: BreakerState) => void {
-  return (service, state) => {
-    metrics.breakerChanged(service, state);
-    log[state === 'closed' ? 'info' : 'warn']({ service, state }, `circuit breaker ${state}`);
-  };
 }
 
 /** Logs and counts each renewal of temporary credentials, and each failed one. */
@@ -79,7 +70,8 @@ async function openCredentials(
   try {
     result = await openChain(chain, { now, events });
   } catch (error) {
-    if (error instanceof CredentialsError) throw new ConfigError(`Refusing to start: Tencent credentials from ${error.message}`);
+    if (error instanceof CredentialsError)
+      throw new ConfigError(`Refusing to start: Tencent credentials from ${error.message}`);
     throw error;
   }
   if (result.unavailable !== undefined) {
@@ -99,6 +91,8 @@ export interface ServiceOptions {
 const REDIS_STARTUP_WAIT_MS = 2_000;
 /** How often, while shutting down, connections that finished their request are closed. */
 const DRAIN_POLL_MS = 50;
+/** Of `SHUTDOWN_TIMEOUT_MS`, what is kept after the last Tencent call is answered for writing its response. */
+const RESPONSE_MARGIN_MS = 500;
 
 /** `logger`: a pino logger to use, `false` for none; by default one from the configuration (`LOG_LEVEL`). */
 export async function startService(
@@ -120,13 +114,10 @@ export async function startService(
     timeoutMs: config.timeoutMs,
     now: options.now,
   });
-  // Instrumented inside the policies, so every attempt is logged and counted.
-  const tencent = reliableCaller(new InstrumentedCaller(client, log, metrics), config, redis, {
-    onBreakerStateChange: breakerReporter(log, metrics),
-    onAdmitted: metrics.limiterAdmitted,
-  });
-  metrics.watch({ breakers: tencent.breakers, budget: tencent.budget });
-  const timings = { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: longestCallMs(config) };
+  const chain = callerChainFor(config, client, redis, log, metrics);
+  metrics.watch({ breakers: chain.breakers, budget: chain.budget });
+  // A duplicate request waits for the first as long as the first can take.
+  const timings = { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: config.timeoutMs };
   const idempotency = redis
     ? new RedisIdempotencyStore(redis, timings)
     : new MemoryIdempotencyStore(timings, {
@@ -136,14 +127,18 @@ export async function startService(
   if (idempotency instanceof MemoryIdempotencyStore) metrics.watchIdempotency(idempotency);
 
   let shuttingDown = false;
+  // Not ready only when this replica cannot serve: shutting down, or its budget has no safe way to admit a call.
+  // Redis unreachable alone is not that: the budget falls back to this replica's share, and only keyed requests fail.
   const readiness = () => {
     const redisState: RedisHealth | 'not configured' = redis ? redisHealth(redis) : 'not configured';
+    const budget = chain.budget?.mode ?? 'off';
     return {
-      ready: !shuttingDown && redisState !== 'unreachable',
+      ready: !shuttingDown && budget !== 'unavailable',
       mode: effectiveMode,
       shuttingDown,
       redis: redisState,
-      breakers: Object.fromEntries(SERVICES.map((service) => [service, tencent.breakers[service].state])),
+      budget,
+      breakers: Object.fromEntries(SERVICES.map((service) => [service, chain.breakers[service].state])),
     };
   };
 
@@ -151,7 +146,7 @@ export async function startService(
   const yoga = createApp({
     config,
     mode,
-    tencent,
+    tencent: chain.caller,
     logger: log,
     metrics,
     idempotency,
@@ -166,11 +161,13 @@ export async function startService(
       if (health === reported) return;
       reported = health;
       if (health === 'ready') log.info('Redis connected: call budget and idempotency records are shared');
-      else log.warn(`Redis unreachable${detail}: using this replica's own call budget until it is back`);
+      else log.warn(`Redis unreachable${detail}: requests with an Idempotency-Key are refused until it is back`);
     };
     redis.on('ready', () => report('ready'));
     redis.on('error', (error: Error) => report('unreachable', ` (${error.message})`));
     report(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS));
+    // Connected: let the budget join the other replicas before taking traffic (bounded, as Redis may be down).
+    if (reported === 'ready') await Promise.race([chain.admitting, delay(REDIS_STARTUP_WAIT_MS, undefined, { ref: false })]);
   }
 
   const server = createServer(yoga);
@@ -182,14 +179,25 @@ export async function startService(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | undefined;
+  /**
+   * Stops accepting; answers every Tencent call before its connection closes (waiting ones at once, not sent; those
+   * written to Tencent when they are answered, or outcome unknown shortly before the deadline); lets the responses
+   * be written; closes what is left at `SHUTDOWN_TIMEOUT_MS`, then releases everything.
+   */
   const shutdown = async () => {
     shuttingDown = true;
+    const limitMs = config.shutdownTimeoutMs;
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections stay open after their response; close each once it is idle, and all at the deadline.
     const drain = setInterval(() => server.closeIdleConnections(), DRAIN_POLL_MS);
-    const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
     server.closeIdleConnections();
-    await drained;
+    let deadline: NodeJS.Timeout | undefined;
+    const atDeadline = new Promise<void>((resolve) => {
+      deadline = setTimeout(resolve, limitMs);
+    });
+    await chain.shutdown(Math.max(0, limitMs - Math.min(RESPONSE_MARGIN_MS, limitMs / 5)));
+    await Promise.race([drained, atDeadline]);
+    server.closeAllConnections();
     clearInterval(drain);
     clearTimeout(deadline);
     await client.close();

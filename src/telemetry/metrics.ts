@@ -4,15 +4,17 @@
  * breakers, and Node's default process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BreakerState } from '../tencent/breaker.js';
+import type { BreakerState, BudgetMode } from '../tencent/caller/index.js';
 import { SERVICES, type Service } from '../tencent/endpoints.js';
 
-/** What the reliability wrapper exposes to be watched: read at each scrape. */
+/** What the caller chain exposes to be watched: read at each scrape. */
 export interface ReliabilitySources {
   breakers: Readonly<Record<Service, { readonly state: BreakerState }>>;
   /** Absent when the layer's limiter is off. */
-  budget?: { queueDepth(action: string): number } | undefined;
+  budget?: { queueDepth(action: string): number; readonly mode: BudgetMode } | undefined;
 }
+
+const BUDGET_MODES: readonly BudgetMode[] = ['local', 'shared', 'settling', 'isolating', 'local-share', 'unavailable'];
 
 /** An idempotency store that holds its records in this process, watched at each scrape. */
 export interface IdempotencyRecords {
@@ -145,6 +147,17 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: 'tencent_limiter_mode',
+      help: 'How the call budget admits calls: 1 for the current mode (`local`, `shared` through Redis, `settling`, `isolating`, `local-share` while Redis is unreachable, `unavailable`), 0 for the others',
+      labelNames: ['mode'],
+      registers,
+      collect() {
+        const budget = metrics.sources?.budget;
+        if (!budget) return;
+        for (const mode of BUDGET_MODES) this.set({ mode }, budget.mode === mode ? 1 : 0);
+      },
+    });
+    new Gauge({
       name: 'tencent_circuit_breaker_state',
       help: 'Circuit breaker state per service: 1 for the current state, 0 for the others',
       labelNames: ['service', 'state'],
@@ -159,7 +172,7 @@ export class Metrics {
     });
   }
 
-  /** Reads queue depth and breaker states from the reliability wrapper at each scrape. */
+  /** Reads queue depth, budget mode and breaker states from the caller chain at each scrape. */
   watch(sources: ReliabilitySources): void {
     this.sources = sources;
   }
@@ -181,7 +194,7 @@ export class Metrics {
     this.tencentSeconds.observe({ service, action }, seconds);
   }
 
-  /** For `BudgetOptions.onAdmitted`. */
+  /** For `CallerObserver.limiterAdmitted`. */
   readonly limiterAdmitted = (action: string, waitedMs: number): void => {
     this.actions.add(action);
     this.limiterWaitSeconds.observe({ action }, waitedMs / 1000);

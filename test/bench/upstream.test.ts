@@ -9,7 +9,11 @@ let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let client: TencentClient;
 beforeAll(async () => {
   upstream = await startUpstream();
-  client = new TencentClient({ credentials: CREDENTIALS, endpoints: { ess: upstream.url, essbasic: upstream.url }, timeoutMs: 2000 });
+  client = new TencentClient({
+    credentials: CREDENTIALS,
+    endpoints: { ess: upstream.url, essbasic: upstream.url },
+    timeoutMs: 2000,
+  });
 });
 afterAll(async () => {
   await client.close();
@@ -28,7 +32,11 @@ describe('fake upstream', () => {
   });
 
   it('refuses a call that carries no TC3 signature', async () => {
-    const res = await fetch(upstream.url, { method: 'POST', body: '{}', headers: { 'x-tc-action': 'ChannelCancelMultiFlowSignQRCode' } });
+    const res = await fetch(upstream.url, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'x-tc-action': 'ChannelCancelMultiFlowSignQRCode' },
+    });
     expect(await res.json()).toMatchObject({ Response: { Error: { Code: 'AuthFailure.SignatureFailure' } } });
   });
 });

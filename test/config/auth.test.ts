@@ -173,7 +173,9 @@ describe('exposure: who may reach a service without caller authentication', () =
     expect(configError({ ...production, AUTH_API_KEYS: apiKeys, ALLOW_UNAUTHENTICATED: 'true' })).toBe(
       'Invalid configuration: ALLOW_UNAUTHENTICATED=true cannot be used with NODE_ENV=production, which always authenticates callers',
     );
-    expect(configError({ ...production, ALLOW_UNAUTHENTICATED: 'true' })).toMatch(/cannot be used with NODE_ENV=production/);
+    expect(configError({ ...production, ALLOW_UNAUTHENTICATED: 'true' })).toMatch(
+      /cannot be used with NODE_ENV=production/,
+    );
     expect(configError({ HOST: '0.0.0.0', AUTH_API_KEYS: apiKeys, ALLOW_UNAUTHENTICATED: 'true' })).toMatch(
       /^Invalid configuration: ALLOW_UNAUTHENTICATED=true contradicts the caller authentication configured/,
     );

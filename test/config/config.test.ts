@@ -32,10 +32,12 @@ describe('loadConfig', () => {
       reliability: {
         rateLimitPerSecond: 20,
         rateLimitMaxWaitMs: 5_000,
-        rateLimitQueue: 200,
+        rateLimitGuardMs: 25,
+        rateLimitLocalShareMs: 120_000,
         retryAttempts: 3,
         breakerFailures: 5,
         breakerCooldownMs: 10_000,
+        breakerSlowCallMs: 3_000,
       },
       redisUrl: undefined,
       idempotencyTtlSeconds: 86_400,
@@ -59,7 +61,9 @@ describe('loadConfig', () => {
   it('uses Tencent production with credentials, and the test environment when asked', () => {
     expect(loadConfig(credentials, EMPTY_HOME)).toMatchObject({
       mode: 'production',
-      credentials: { base: { kind: 'fixed', credentials: { secretId: 'AKIDCONFIGTEST', secretKey: 'config-test-secret' } } },
+      credentials: {
+        base: { kind: 'fixed', credentials: { secretId: 'AKIDCONFIGTEST', secretKey: 'config-test-secret' } },
+      },
     });
     expect(loadConfig({ ...credentials, TENCENT_ESIGN_ENV: 'test' }, EMPTY_HOME)).toMatchObject({
       mode: 'test',
@@ -84,7 +88,9 @@ describe('loadConfig', () => {
         TENCENT_RATE_LIMIT_PER_SECOND: '0',
         TENCENT_TIMEOUT_MS: '2500',
         TENCENT_RATE_LIMIT_MAX_WAIT_MS: '100',
-        TENCENT_RATE_LIMIT_QUEUE: '7',
+        TENCENT_RATE_LIMIT_GUARD_MS: '10',
+        TENCENT_RATE_LIMIT_LOCAL_SHARE_MS: '60000',
+        TENCENT_BREAKER_SLOW_CALL_MS: '1500',
         TENCENT_RETRY_ATTEMPTS: '1',
         TENCENT_BREAKER_FAILURES: '2',
         TENCENT_BREAKER_COOLDOWN_MS: '500',
@@ -125,10 +131,12 @@ describe('loadConfig', () => {
       reliability: {
         rateLimitPerSecond: 0,
         rateLimitMaxWaitMs: 100,
-        rateLimitQueue: 7,
+        rateLimitGuardMs: 10,
+        rateLimitLocalShareMs: 60_000,
         retryAttempts: 1,
         breakerFailures: 2,
         breakerCooldownMs: 500,
+        breakerSlowCallMs: 1_500,
       },
       redisUrl: 'redis://127.0.0.1:6390/2',
       idempotencyTtlSeconds: 60,
@@ -153,7 +161,9 @@ describe('loadConfig', () => {
     );
     expect(loadConfig({}, home)).toMatchObject({
       mode: 'production',
-      credentials: { base: { credentials: { secretId: 'AKIDPROFILE', secretKey: 'profile-key', token: 'profile-token' } } },
+      credentials: {
+        base: { credentials: { secretId: 'AKIDPROFILE', secretKey: 'profile-key', token: 'profile-token' } },
+      },
     });
     // The environment wins over the profile.
     expect(loadConfig(credentials, home).credentials.base).toMatchObject({
@@ -180,10 +190,18 @@ describe('loadConfig', () => {
     [{ TENCENT_ESIGN_ENV: 'staging' }, /TENCENT_ESIGN_ENV: must be one of: production, test/],
     [{ TENCENT_ESS_ENDPOINT: 'ftp://example' }, /TENCENT_ESS_ENDPOINT: must be an http/],
     [{ TENCENT_ESSBASIC_ENDPOINT: 'not a url' }, /TENCENT_ESSBASIC_ENDPOINT: must be an http/],
-    [{ TENCENT_ESS_ENDPOINT: 'https://user:pass@ess.example' }, /TENCENT_ESS_ENDPOINT: must not contain a user name or password/],
+    [
+      { TENCENT_ESS_ENDPOINT: 'https://user:pass@ess.example' },
+      /TENCENT_ESS_ENDPOINT: must not contain a user name or password/,
+    ],
     [{ NODE_ENV: 'Production' }, /NODE_ENV: must be one of: production, development, test/],
     [{ TENCENT_LANGUAGE: 'fr-FR' }, /TENCENT_LANGUAGE: must be one of: zh-CN, en-US/],
     [{ TENCENT_RATE_LIMIT_PER_SECOND: '-1' }, /TENCENT_RATE_LIMIT_PER_SECOND: must be a whole number/],
+    [
+      { TENCENT_RATE_LIMIT_MAX_WAIT_MS: '10000' },
+      /^Invalid configuration: TENCENT_RATE_LIMIT_MAX_WAIT_MS \(10000\) must be below TENCENT_TIMEOUT_MS \(10000\)/,
+    ],
+    [{ TENCENT_RATE_LIMIT_GUARD_MS: '1001' }, /TENCENT_RATE_LIMIT_GUARD_MS: must be a whole number from 0 to 1000/],
     [{ TENCENT_TIMEOUT_MS: '0' }, /TENCENT_TIMEOUT_MS: must be a whole number from 1/],
     [{ TENCENT_TIMEOUT_MS: '1.5' }, /TENCENT_TIMEOUT_MS/],
     [{ TENCENT_REGION: '   ' }, /TENCENT_REGION: must not be blank/],
@@ -202,7 +220,10 @@ describe('loadConfig', () => {
     [{ ALLOW_UNAUTHENTICATED: 'yes' }, /ALLOW_UNAUTHENTICATED: must be true or false/],
     [{ TENCENTCLOUD_ROLE_ARN: 'esign-role' }, /TENCENTCLOUD_ROLE_ARN: must be a CAM role ARN/],
     [{ TENCENTCLOUD_ROLE_SESSION_NAME: 'a b' }, /TENCENTCLOUD_ROLE_SESSION_NAME: must be 2–128/],
-    [{ TENCENT_ROLE_DURATION_SECONDS: '43201' }, /TENCENT_ROLE_DURATION_SECONDS: must be a whole number from 1 to 43200/],
+    [
+      { TENCENT_ROLE_DURATION_SECONDS: '43201' },
+      /TENCENT_ROLE_DURATION_SECONDS: must be a whole number from 1 to 43200/,
+    ],
     [{ TENCENT_CVM_ROLE: 'yes' }, /TENCENT_CVM_ROLE: must be one of: auto, off/],
     [{ TENCENT_METADATA_URL: 'metadata' }, /TENCENT_METADATA_URL: must be an http/],
     [{ TENCENT_STS_ENDPOINT: 'https://id:key@sts.example' }, /TENCENT_STS_ENDPOINT: must not contain a user name/],

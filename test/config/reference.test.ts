@@ -12,6 +12,7 @@ describe('docs/configuration.md', () => {
 
   it('lists every variable the schema reads, each with a meaning', () => {
     const reference = configurationReference();
-    for (const name of Object.keys(Environment.shape)) expect(reference).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+    for (const name of Object.keys(Environment.shape))
+      expect(reference).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
   });
 });

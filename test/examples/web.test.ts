@@ -98,7 +98,11 @@ describeInBrowser('the example page (examples/web) in a real browser, against th
     const form = page.locator('#auto-sign');
     const callsBefore = service.emulator!.calls.length;
     await form.locator('[name=idCardNumber]').fill('61000000000000000Z');
-    await expectOutcome(await submit(form), { ok: false, typename: 'ValidationError', text: 'Please correct the marked fields' });
+    await expectOutcome(await submit(form), {
+      ok: false,
+      typename: 'ValidationError',
+      text: 'Please correct the marked fields',
+    });
     const field = form.locator('[name=idCardNumber]');
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     const note = page.locator(`#${await field.getAttribute('aria-describedby')}`);
@@ -145,7 +149,11 @@ describeInBrowser('the example page when the service is not running', () => {
 
   it('says the same for a submit, instead of a parser error', async () => {
     const output = await submit(page.locator('#qr-code'));
-    await expectOutcome(output, { ok: false, typename: 'service unreachable', text: 'The e-sign service is not answering.' });
+    await expectOutcome(output, {
+      ok: false,
+      typename: 'service unreachable',
+      text: 'The e-sign service is not answering.',
+    });
     expect(await output.innerText()).not.toMatch(/JSON|Failed to execute/);
   });
 });

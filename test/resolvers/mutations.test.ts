@@ -47,7 +47,11 @@ async function mutate(query: string, input: unknown, url = service.url): Promise
 let people = 0;
 /** A person nobody else in the suite uses, with an enablement link created through Tencent's API. */
 async function personWithLink(): Promise<{ name: string; idCardType: 'ID_CARD'; idCardNumber: string }> {
-  const person = { name: `测试${++people}`, idCardType: 'ID_CARD' as const, idCardNumber: `1101051990010100${people % 10}X` };
+  const person = {
+    name: `测试${++people}`,
+    idCardType: 'ID_CARD' as const,
+    idCardNumber: `1101051990010100${people % 10}X`,
+  };
   const created = await client.call(CreateUserAutoSignEnableUrl, {
     Operator: { UserId: DEMO.essOperatorUserId },
     SceneKey: 'E_PRESCRIPTION_AUTO_SIGN',
@@ -65,7 +69,11 @@ const agent = {
 
 async function newQrCode(): Promise<string> {
   const created = await client.call(ChannelCreateMultiFlowSignQRCode, {
-    Agent: { AppId: agent.appId, ProxyOrganizationOpenId: agent.proxyOrganizationOpenId, ProxyOperator: { OpenId: 'n9527' } },
+    Agent: {
+      AppId: agent.appId,
+      ProxyOrganizationOpenId: agent.proxyOrganizationOpenId,
+      ProxyOperator: { OpenId: 'n9527' },
+    },
     TemplateId: 'template',
     FlowName: 'flow',
   });
@@ -196,15 +204,18 @@ describe('Tencent error codes', () => {
     });
   });
 
-  it.each([ess, essbasic])('maps RequestLimitExceeded on every attempt to RateLimitedError ($action)', async (target) => {
-    const fault = { action: target.action, code: 'RequestLimitExceeded', message: '请求的次数超过了频率限制。' };
-    emulator.current.faults.add({ ...fault, times: 3 });
-    expect(await mutate(target.query, target === ess ? essInput : essbasicInput)).toEqual({
-      __typename: 'RateLimitedError',
-      retryAfterSeconds: 1,
-      message: '请求的次数超过了频率限制。',
-    });
-  });
+  it.each([ess, essbasic])(
+    'maps RequestLimitExceeded on every attempt to RateLimitedError ($action)',
+    async (target) => {
+      const fault = { action: target.action, code: 'RequestLimitExceeded', message: '请求的次数超过了频率限制。' };
+      emulator.current.faults.add({ ...fault, times: 3 });
+      expect(await mutate(target.query, target === ess ? essInput : essbasicInput)).toEqual({
+        __typename: 'RateLimitedError',
+        retryAfterSeconds: 1,
+        message: '请求的次数超过了频率限制。',
+      });
+    },
+  );
 
   it('answers AuthFailureError when Tencent refuses the layer’s own credentials', async () => {
     const misconfigured = await serviceFor(emulator.current, { TENCENTCLOUD_SECRET_KEY: 'wrong-key' });
@@ -229,7 +240,10 @@ describe('upstream failures', () => {
   ])('turns %s into UpstreamUnavailableError', async (_name, fault) => {
     emulator.current.faults.add({ action: 'ChannelCancelMultiFlowSignQRCode', ...fault });
     const result = await mutate(CANCEL_QR, { agent, qrCodeId: await newQrCode() });
-    expect(result).toEqual({ __typename: 'UpstreamUnavailableError', message: expect.stringContaining('Tencent e-sign') });
+    expect(result).toEqual({
+      __typename: 'UpstreamUnavailableError',
+      message: expect.stringContaining('Tencent e-sign'),
+    });
   });
 });
 
@@ -239,7 +253,9 @@ describe('input validation', () => {
     const result = await mutate(query, input);
     expect(result.__typename).toBe('ValidationError');
     expect(result.message).toMatch(/nothing was sent to Tencent/);
-    expect(result.issues).toEqual(issues.map((issue) => ({ path: issue.path, message: expect.stringMatching(issue.message) })));
+    expect(result.issues).toEqual(
+      issues.map((issue) => ({ path: issue.path, message: expect.stringMatching(issue.message) })),
+    );
     expect(emulator.current.calls.length).toBe(before);
   }
 
@@ -248,11 +264,25 @@ describe('input validation', () => {
   it.each([
     ['an ID_CARD number of the wrong length', { ...person, idCardNumber: '1101051949123100' }, /18 characters/],
     ['an ID_CARD number with a letter inside', { ...person, idCardNumber: '11010519491231A02X' }, /17 digits/],
-    ['a HONGKONG_AND_MACAO number not starting with H or M', { ...person, idCardType: 'HONGKONG_AND_MACAO', idCardNumber: 'A1234567890' }, /H or M/],
-    ['a HONGKONG_AND_MACAO number of 10 characters', { ...person, idCardType: 'HONGKONG_AND_MACAO', idCardNumber: 'H123456789' }, /11 characters/],
-    ['a residence permit number in the wrong format', { ...person, idCardType: 'HONGKONG_MACAO_AND_TAIWAN', idCardNumber: '8100001' }, /18 characters/],
+    [
+      'a HONGKONG_AND_MACAO number not starting with H or M',
+      { ...person, idCardType: 'HONGKONG_AND_MACAO', idCardNumber: 'A1234567890' },
+      /H or M/,
+    ],
+    [
+      'a HONGKONG_AND_MACAO number of 10 characters',
+      { ...person, idCardType: 'HONGKONG_AND_MACAO', idCardNumber: 'H123456789' },
+      /11 characters/,
+    ],
+    [
+      'a residence permit number in the wrong format',
+      { ...person, idCardType: 'HONGKONG_MACAO_AND_TAIWAN', idCardNumber: '8100001' },
+      /18 characters/,
+    ],
   ])('refuses %s', async (_name, userInfo, message) => {
-    await expectRejected(CANCEL_AUTO_SIGN, autoSignInput(userInfo), [{ path: ['input', 'userInfo', 'idCardNumber'], message }]);
+    await expectRejected(CANCEL_AUTO_SIGN, autoSignInput(userInfo), [
+      { path: ['input', 'userInfo', 'idCardNumber'], message },
+    ]);
   });
 
   it('refuses a blank name', async () => {
@@ -281,7 +311,9 @@ describe('input validation', () => {
 
   it('leaves malformed documents and variables to top-level errors', async () => {
     const before = emulator.current.calls.length;
-    const wrongEnum = await graphql(service.url, CANCEL_AUTO_SIGN, { input: autoSignInput({ ...person, idCardType: 'PASSPORT' }) });
+    const wrongEnum = await graphql(service.url, CANCEL_AUTO_SIGN, {
+      input: autoSignInput({ ...person, idCardType: 'PASSPORT' }),
+    });
     expect(wrongEnum.errors?.[0]?.message).toMatch(/IdCardType/);
     const syntax = await graphql(service.url, 'mutation { cancelUserAutoSignEnableUrl(');
     expect(syntax.errors?.[0]?.message).toMatch(/Syntax Error/);
@@ -302,7 +334,9 @@ describe('configured defaults', () => {
         __typename: 'CancelUserAutoSignEnableUrlSuccess',
       });
       const { appId: _default, ...agentWithoutApp } = agent;
-      expect(await mutate(CANCEL_QR, { agent: agentWithoutApp, qrCodeId: await newQrCode() }, configured.url)).toMatchObject({
+      expect(
+        await mutate(CANCEL_QR, { agent: agentWithoutApp, qrCodeId: await newQrCode() }, configured.url),
+      ).toMatchObject({
         __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess',
       });
     } finally {

@@ -16,7 +16,12 @@ import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { printSchemaSDL, SCHEMA_FILE } from '../../src/schema/sdl.js';
 
-type Described = GraphQLNamedType | GraphQLField<unknown, unknown> | GraphQLArgument | GraphQLInputField | GraphQLEnumValue;
+type Described =
+  | GraphQLNamedType
+  | GraphQLField<unknown, unknown>
+  | GraphQLArgument
+  | GraphQLInputField
+  | GraphQLEnumValue;
 
 /** Every schema element GraphiQL's docs pane shows, by its coordinate (`Type.field(arg:)`). */
 function schemaElements(): [string, Described][] {
@@ -44,7 +49,9 @@ function schemaElements(): [string, Described][] {
 
 describe('schema.graphql', () => {
   it('is what the code prints', () => {
-    expect(readFileSync(SCHEMA_FILE, 'utf8'), 'schema.graphql is out of date: run `npm run schema`').toBe(printSchemaSDL());
+    expect(readFileSync(SCHEMA_FILE, 'utf8'), 'schema.graphql is out of date: run `npm run schema`').toBe(
+      printSchemaSDL(),
+    );
   });
 
   it('describes every type, field, argument, input field and enum value', () => {
@@ -58,7 +65,9 @@ describe('schema.graphql', () => {
         'TencentError.code',
       ]),
     );
-    const undescribed = elements.filter(([, element]) => !element.description?.trim()).map(([coordinate]) => coordinate);
+    const undescribed = elements
+      .filter(([, element]) => !element.description?.trim())
+      .map(([coordinate]) => coordinate);
     expect(undescribed, 'give these a description in src/schema/').toEqual([]);
   });
 });

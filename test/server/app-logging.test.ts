@@ -5,13 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
-import { InstrumentedCaller } from '../../src/server/observability/instrumented-caller.js';
+import { loadConfig } from '../../src/config/index.js';
+import { callerChainFor } from '../../src/server/caller-chain.js';
 import type { YogaApp } from '../../src/server/app.js';
 import { Metrics } from '../../src/telemetry/metrics.js';
 import type { TencentCaller } from '../../src/tencent/client.js';
 import { appFor } from '../support/app.js';
 import { capturedLog } from '../support/captured-log.js';
 import { clientFor, useEmulator } from '../support/emulator.js';
+import { EMPTY_HOME } from '../support/service.js';
 
 const emulator = useEmulator({ seed: true });
 const log = capturedLog();
@@ -23,7 +25,9 @@ afterAll(async () => {
 function serve(tencent: (instrument: (caller: TencentCaller) => TencentCaller) => TencentCaller): YogaApp {
   return appFor({
     logger: log.logger,
-    tencent: tencent((caller) => new InstrumentedCaller(caller, log.logger, new Metrics())),
+    tencent: tencent(
+      (client) => callerChainFor(loadConfig({}, EMPTY_HOME), client, undefined, log.logger, new Metrics()).caller,
+    ),
   });
 }
 

@@ -23,6 +23,7 @@ describe('health and readiness', () => {
       mode: 'production',
       shuttingDown: false,
       redis: 'not configured',
+      budget: 'local',
       breakers: { ess: 'closed', essbasic: 'closed' },
     });
   });

@@ -34,6 +34,7 @@ beforeAll(async () => {
     TENCENTCLOUD_SESSION_TOKEN: CANARY.token,
     TENCENT_ESSBASIC_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
     TENCENT_TIMEOUT_MS: '500',
+    TENCENT_RATE_LIMIT_MAX_WAIT_MS: '200',
   });
 }, 20_000);
 

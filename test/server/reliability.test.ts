@@ -1,6 +1,5 @@
 /** Retries and the circuit breaker through the whole service over real HTTP, against scripted emulator faults. */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunningService } from '../../src/server/service.js';
 import { useEmulator } from '../support/emulator.js';
 import { cancelQrCode, seedQrCode, useServices } from '../support/service.js';
@@ -62,7 +61,9 @@ describe('circuit breaker', () => {
     });
     expect(emulator.current.calls.length).toBe(calls);
 
-    await sleep(350);
+    await vi.waitFor(async () => expect((await readiness(service)).breakers.essbasic).toBe('half-open'), {
+      interval: 20,
+    });
     expect((await cancel(service)).__typename).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
     expect((await readiness(service)).breakers.essbasic).toBe('closed');
   });

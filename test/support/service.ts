@@ -36,6 +36,8 @@ export function serviceFor(
       TENCENT_ESS_ENDPOINT: emulator.url,
       TENCENT_ESSBASIC_ENDPOINT: emulator.url,
       TENCENT_TIMEOUT_MS: '2000',
+      // Below the time-out, as the configuration requires.
+      TENCENT_RATE_LIMIT_MAX_WAIT_MS: '1000',
       ...env,
     },
     EMPTY_HOME,

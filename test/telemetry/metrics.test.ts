@@ -1,19 +1,18 @@
 /**
  * The reliability series: the call budget's queue and waits, the circuit
- * breakers, read from a real ReliableCaller over real HTTP to the emulator.
+ * breakers, read from the caller chain as the service configures it, over
+ * real HTTP to the emulator.
  */
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { DEMO } from '../../src/emulator/seed.js';
-import { InstrumentedCaller } from '../../src/server/observability/instrumented-caller.js';
-import { breakerReporter } from '../../src/server/service.js';
+import { callerChainFor } from '../../src/server/caller-chain.js';
 import { BoundedLabel, Metrics } from '../../src/telemetry/metrics.js';
-import { CallBudget } from '../../src/tencent/budget.js';
 import { ChannelCancelMultiFlowSignQRCode } from '../../src/tencent/essbasic.js';
-import { ReliableCaller } from '../../src/tencent/reliable.js';
 import { capturedLog } from '../support/captured-log.js';
 import { clientFor, useEmulator } from '../support/emulator.js';
 import { sample } from '../support/prometheus.js';
+import { EMPTY_HOME } from '../support/service.js';
 
 const emulator = useEmulator();
 const clients: { close(): Promise<void> }[] = [];
@@ -27,34 +26,21 @@ const request = {
   QrCodeId: 'z'.repeat(32),
 };
 
-/** The wiring service.ts does: the instrumented client inside the reliability wrapper, both reporting to one observability. */
-function reliableService(perSecond: number | undefined) {
+/** The wiring service.ts does: the configured chain around the client, reporting to one log and one registry. */
+function reliableService(env: NodeJS.ProcessEnv) {
   const client = clientFor(emulator.current);
   clients.push(client);
   const log = capturedLog();
   const metrics = new Metrics();
-  const budget =
-    perSecond === undefined
-      ? undefined
-      : new CallBudget(new RateLimiterMemory({ points: perSecond, duration: 2 }), {
-          perSecond,
-          maxWaitMs: 5_000,
-          maxQueue: 10,
-          onAdmitted: metrics.limiterAdmitted,
-        });
-  const caller = new ReliableCaller(new InstrumentedCaller(client, log.logger, metrics), {
-    budget,
-    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-    breaker: { failureThreshold: 2, cooldownMs: 60_000 },
-    onBreakerStateChange: breakerReporter(log.logger, metrics),
-  });
-  metrics.watch({ breakers: caller.breakers, budget });
-  return { log, caller, scrape: () => metrics.registry.metrics() };
+  const config = loadConfig({ TENCENT_RETRY_ATTEMPTS: '1', ...env }, EMPTY_HOME);
+  const chain = callerChainFor(config, client, undefined, log.logger, metrics);
+  metrics.watch({ breakers: chain.breakers, budget: chain.budget });
+  return { log, caller: chain.caller, scrape: () => metrics.registry.metrics() };
 }
 
 describe('limiter series', () => {
   it('report the calls waiting for budget while they wait, and how long each waited', async () => {
-    const { caller, scrape } = reliableService(1);
+    const { caller, scrape } = reliableService({ TENCENT_RATE_LIMIT_PER_SECOND: '1' });
     const depth = async () => sample(await scrape(), 'tencent_limiter_queue_depth', { action: action.name });
     const calls = Promise.all([1, 2, 3].map(() => caller.call(action, request)));
     await vi.waitFor(async () => expect(await depth()).toBeGreaterThan(0), { timeout: 2_000, interval: 20 });
@@ -64,14 +50,19 @@ describe('limiter series', () => {
     const text = await scrape();
     expect(sample(text, 'tencent_limiter_queue_depth', { action: action.name })).toBe(0);
     expect(sample(text, 'tencent_limiter_wait_seconds_count', { action: action.name })).toBe(3);
-    // At one call a second, the last of three waited for at least one turn of the clock.
-    expect(sample(text, 'tencent_limiter_wait_seconds_sum', { action: action.name })).toBeGreaterThan(0.5);
+    // At one call a second, the second and third waited for their turns.
+    expect(sample(text, 'tencent_limiter_wait_seconds_sum', { action: action.name })).toBeGreaterThan(1.5);
+    expect(sample(text, 'tencent_limiter_mode', { mode: 'local' })).toBe(1);
   });
 });
 
 describe('circuit breaker series', () => {
   it('show each service’s state and count its changes', async () => {
-    const { caller, scrape, log } = reliableService(undefined);
+    const { caller, scrape, log } = reliableService({
+      TENCENT_RATE_LIMIT_PER_SECOND: '0',
+      TENCENT_BREAKER_FAILURES: '2',
+      TENCENT_BREAKER_COOLDOWN_MS: '60000',
+    });
     const state = async (service: string, value: string) =>
       sample(await scrape(), 'tencent_circuit_breaker_state', { service, state: value });
     expect(await state('essbasic', 'closed')).toBe(1);

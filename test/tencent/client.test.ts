@@ -1,11 +1,18 @@
 import { createServer } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import { startEmulator } from '../../src/emulator/server.js';
-import { TencentClient } from '../../src/tencent/client.js';
+import type { AttemptControl, AttemptHandle } from '../../src/tencent/caller/types.js';
+import { TencentClient, type TencentClientOptions } from '../../src/tencent/client.js';
 import { CancelUserAutoSignEnableUrl, CreateUserAutoSignEnableUrl } from '../../src/tencent/ess.js';
 import { ChannelCancelMultiFlowSignQRCode, ChannelCreateMultiFlowSignQRCode } from '../../src/tencent/essbasic.js';
 import { clientFor, TEST_CREDENTIALS, useEmulator } from '../support/emulator.js';
+import {
+  answerSuccess,
+  type Behaviour,
+  type ScriptedUpstream,
+  startScriptedUpstream,
+} from '../support/scripted-upstream.js';
 
 const emulator = useEmulator({ seed: true });
 const clients: TencentClient[] = [];
@@ -197,7 +204,12 @@ describe('TencentClient upstream failures', () => {
     clients.push(closed);
     expect(await closed.call(ChannelCancelMultiFlowSignQRCode, request)).toMatchObject({
       ok: false,
-      failure: { kind: 'upstream', reason: 'network', message: expect.stringContaining('ECONNREFUSED') },
+      failure: {
+        kind: 'upstream',
+        reason: 'network',
+        message: expect.stringContaining('ECONNREFUSED'),
+        outcomeUnknown: false,
+      },
     });
   });
 
@@ -206,6 +218,122 @@ describe('TencentClient upstream failures', () => {
     expect(await client().call(ChannelCancelMultiFlowSignQRCode, request)).toMatchObject({
       ok: false,
       failure: { kind: 'tencent', code: 'InternalError.DbRead', message: '数据库读取失败。' },
+    });
+  });
+});
+
+describe('TencentClient against a stand-in that does what the test says', () => {
+  const request = { Agent: agent, QrCodeId: DEMO.qrCodeId };
+  let upstream: ScriptedUpstream;
+  beforeEach(async () => {
+    upstream = await startScriptedUpstream();
+  });
+  afterEach(() => upstream.close());
+  const standIn = (overrides: Partial<TencentClientOptions> = {}) => {
+    const c = new TencentClient({
+      credentials: TEST_CREDENTIALS,
+      endpoints: { ess: upstream.url, essbasic: upstream.url },
+      timeoutMs: 5_000,
+      ...overrides,
+    });
+    clients.push(c);
+    return c;
+  };
+  /** Records the attempt the client hands over, as the chain does. */
+  const tracked = () => {
+    const seen: { handle: AttemptHandle | undefined; writtenBeforeAnswer: boolean } = {
+      handle: undefined,
+      writtenBeforeAnswer: false,
+    };
+    const control: AttemptControl = {
+      running(handle) {
+        if (handle) seen.handle = handle;
+      },
+      written() {
+        seen.writtenBeforeAnswer = seen.handle?.written === true;
+      },
+    };
+    return { seen, control };
+  };
+  const hang: Behaviour = () => {};
+
+  it('sends X-TC-Language when asked, unsigned as in the official SDK', async () => {
+    await standIn().call(ChannelCancelMultiFlowSignQRCode, request, { language: 'en-US' });
+    await standIn().call(ChannelCancelMultiFlowSignQRCode, request);
+    const [withLanguage, without] = upstream.arrivals;
+    expect(withLanguage!.headers['x-tc-language']).toBe('en-US');
+    expect(without!.headers['x-tc-language']).toBeUndefined();
+    expect(withLanguage!.headers.authorization).toContain('SignedHeaders=content-type;host;x-tc-action,');
+  });
+
+  it('answers a call stopped while it waits for a connection as not sent, and never sends it', async () => {
+    upstream.next = [hang];
+    const single = standIn({ connections: 1 });
+    const first = tracked();
+    const second = tracked();
+    const holding = single.call(ChannelCancelMultiFlowSignQRCode, request, { control: first.control });
+    const waiting = single.call(ChannelCancelMultiFlowSignQRCode, request, { control: second.control });
+    await upstream.arrived(1);
+    expect(first.seen.handle?.written).toBe(true);
+    expect(first.seen.writtenBeforeAnswer).toBe(true);
+    expect(second.seen.handle?.written).toBe(false);
+    second.seen.handle!.abort('shutdown');
+    expect(await waiting).toMatchObject({ ok: false, failure: { reason: 'shutdown', outcomeUnknown: false } });
+
+    first.seen.handle!.abort('shutdown');
+    expect(await holding).toMatchObject({ ok: false, failure: { reason: 'shutdown', outcomeUnknown: true } });
+    // The connection is free again: a third call goes through, and the stopped one was never written.
+    expect(await single.call(ChannelCancelMultiFlowSignQRCode, request)).toMatchObject({ ok: true });
+    expect(upstream.arrivals).toHaveLength(2);
+  });
+
+  it('times out a call still waiting for a connection as not sent, and one written as outcome unknown', async () => {
+    upstream.next = [hang];
+    const single = standIn({ connections: 1 });
+    const [written, unwritten] = await Promise.all([
+      single.call(ChannelCancelMultiFlowSignQRCode, request, { timeoutMs: 300 }),
+      single.call(ChannelCancelMultiFlowSignQRCode, request, { timeoutMs: 100 }),
+    ]);
+    expect(unwritten).toMatchObject({ ok: false, failure: { reason: 'timeout', outcomeUnknown: false } });
+    expect(written).toMatchObject({ ok: false, failure: { reason: 'timeout', outcomeUnknown: true } });
+    expect(written.ok || written.failure.message).toContain('300 ms');
+  });
+
+  it('answers a connection reset after the request was written as outcome unknown', async () => {
+    upstream.next = [(res) => res.socket?.destroy()];
+    expect(await standIn().call(ChannelCancelMultiFlowSignQRCode, request)).toMatchObject({
+      ok: false,
+      failure: { kind: 'upstream', reason: 'network', outcomeUnknown: true },
+    });
+  });
+
+  it('stops reading a chunked reply larger than any Tencent reply', async () => {
+    upstream.next = [
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = 'x'.repeat(64 * 1024);
+        for (let i = 0; i < 20; i++) res.write(chunk);
+        res.end();
+      },
+    ];
+    const result = await standIn().call(ChannelCancelMultiFlowSignQRCode, request);
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'bad-reply', outcomeUnknown: true } });
+    expect(result.ok || result.failure.message).toMatch(/more than a Tencent reply can be/);
+  });
+
+  it('reads a slow answer that comes within the time-out', async () => {
+    upstream.next = [(res, arrival) => setTimeout(() => answerSuccess(res, arrival), 150)];
+    expect(await standIn().call(ChannelCancelMultiFlowSignQRCode, request, { timeoutMs: 2_000 })).toMatchObject({
+      ok: true,
+      requestId: 'stand-in-request',
+    });
+  });
+
+  it('turns a garbled status line into a network failure whose outcome is unknown', async () => {
+    upstream.next = [(res) => res.socket?.end('HTTP/1.1 ??? garbage\r\n\r\n')];
+    expect(await standIn().call(ChannelCancelMultiFlowSignQRCode, request)).toMatchObject({
+      ok: false,
+      failure: { kind: 'upstream', reason: 'network', outcomeUnknown: true },
     });
   });
 });

@@ -23,7 +23,13 @@ export function corsPolicy(config: BrowserConfig): (request: Request) => CorsDec
     const origin = request.headers.get('origin');
     if (origin === null || !allowed(origin)) return false;
     // Credentials travel in headers (Authorization, X-API-Key), never cookies, so none are allowed cross-origin.
-    return { origin: [origin], credentials: false, methods: ['GET', 'POST'], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 };
+    return {
+      origin: [origin],
+      credentials: false,
+      methods: ['GET', 'POST'],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    };
   };
 }
 

@@ -7,9 +7,7 @@ import type { FetchAPI, Plugin } from 'graphql-yoga';
 
 function tooLarge(fetchAPI: FetchAPI, maxBytes: number): Response {
   const body = {
-    errors: [
-      { message: `Request body is larger than ${maxBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } },
-    ],
+    errors: [{ message: `Request body is larger than ${maxBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
   };
   // The rest of the body is not read, so the connection cannot carry another request.
   const headers = { 'content-type': 'application/json', connection: 'close' };
@@ -17,7 +15,10 @@ function tooLarge(fetchAPI: FetchAPI, maxBytes: number): Response {
 }
 
 /** The body as bytes, or `undefined` as soon as it grows past `maxBytes`. */
-async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+async function readAtMost(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -162,7 +162,10 @@ describe('a production service refuses unauthenticated callers with HTTP 401', (
 
   it('with a token without a subject, or whose subject is not a non-blank string', async () => {
     await expectUnauthenticated(bearer(await jwks.sign(claims, { subject: null })), /not accepted/);
-    await expectUnauthenticated(bearer(await jwks.sign({ ...claims, sub: { a: 1 } }, { subject: null })), /not accepted/);
+    await expectUnauthenticated(
+      bearer(await jwks.sign({ ...claims, sub: { a: 1 } }, { subject: null })),
+      /not accepted/,
+    );
     await expectUnauthenticated(bearer(await jwks.sign({ ...claims, sub: 42 }, { subject: null })), /not accepted/);
     await expectUnauthenticated(bearer(await jwks.sign(claims, { subject: '  ' })), /not accepted/);
   });

@@ -74,7 +74,10 @@ describe('sandbox mode', () => {
       body: JSON.stringify({ query: '{ mode }' }),
     });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    const exposed = res.headers.get('access-control-expose-headers')?.toLowerCase().split(/\s*,\s*/);
+    const exposed = res.headers
+      .get('access-control-expose-headers')
+      ?.toLowerCase()
+      .split(/\s*,\s*/);
     expect(exposed).toEqual(expect.arrayContaining(['x-request-id', 'retry-after', 'www-authenticate']));
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });

@@ -1,0 +1,28 @@
+/**
+ * What the Tencent caller chain reports, turned into log lines and metrics: one `tencent call` line per attempt
+ * (`tencent call failed` at warn when no Tencent answer came), and the breaker's and the budget's state changes,
+ * which are service-wide events and carry no request's id.
+ */
+import type { CallerObserver } from '../tencent/caller/index.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export function tencentObserver(logger: Logger, metrics: Metrics): CallerObserver {
+  return {
+    tencentCall(record) {
+      metrics.tencentCallFinished(record.service, record.action, record.code, record.latencyMs / 1000);
+      // Tencent's message is not logged: it may quote the parameters it refused.
+      if (record.error === undefined) logger.info(record, 'tencent call');
+      else logger.warn(record, 'tencent call failed');
+    },
+    limiterAdmitted: metrics.limiterAdmitted,
+    breakerChanged(service, state) {
+      metrics.breakerChanged(service, state);
+      logger[state === 'closed' ? 'info' : 'warn']({ service, state }, `circuit breaker ${state}`);
+    },
+    budgetModeChanged(mode, previous) {
+      const level = mode === 'local' || mode === 'shared' ? 'info' : 'warn';
+      logger[level]({ mode, previous }, `call budget ${mode}`);
+    },
+  };
+}
