@@ -225,12 +225,10 @@ export const Environment = z.object({
     .regex(/^[\w+=,.@-]{2,128}$/, 'must be 2–128 letters, digits or +=,.@_-')
     .default('esign-graphql')
     .meta({ group: 'Credentials', description: '`RoleSessionName` of `AssumeRole` and `AssumeRoleWithWebIdentity`' }),
-  TENCENT_ROLE_DURATION_SECONDS: integer(1, 43_200)
-    .default(DEFAULT_DURATION_SECONDS)
-    .meta({
-      group: 'Credentials',
-      description: 'Lifetime asked for the role’s temporary credentials (`DurationSeconds`)',
-    }),
+  TENCENT_ROLE_DURATION_SECONDS: integer(1, 43_200).default(DEFAULT_DURATION_SECONDS).meta({
+    group: 'Credentials',
+    description: 'Lifetime asked for the role’s temporary credentials (`DurationSeconds`)',
+  }),
   TENCENT_STS_ENDPOINT: baseUrl.default(STS_ENDPOINT).meta({
     group: 'Credentials',
     description: 'Base URL of STS, e.g. `http://127.0.0.1:9100` for `npm run emulator`',
@@ -256,21 +254,17 @@ export const Environment = z.object({
     description:
       'With `REDIS_URL`, how long a replica cut off from Redis may keep using its share of the limit; after that it refuses calls until Redis is back',
   }),
-  TENCENT_RETRY_ATTEMPTS: integer(1, 10)
-    .default(3)
-    .meta({
-      group: 'Reliability',
-      description: 'Attempts per call, the first included, where a retry is provably safe',
-    }),
+  TENCENT_RETRY_ATTEMPTS: integer(1, 10).default(3).meta({
+    group: 'Reliability',
+    description: 'Attempts per call, the first included, where a retry is provably safe',
+  }),
   TENCENT_BREAKER_FAILURES: integer(1, 1_000)
     .default(5)
     .meta({ group: 'Reliability', description: 'Upstream failures in a row that open an endpoint’s circuit breaker' }),
-  TENCENT_BREAKER_COOLDOWN_MS: integer(100, 3_600_000)
-    .default(10_000)
-    .meta({
-      group: 'Reliability',
-      description: 'How long an open breaker refuses calls before it lets a probe through',
-    }),
+  TENCENT_BREAKER_COOLDOWN_MS: integer(100, 3_600_000).default(10_000).meta({
+    group: 'Reliability',
+    description: 'How long an open breaker refuses calls before it lets a probe through',
+  }),
   TENCENT_BREAKER_SLOW_CALL_MS: integer(100, 600_000).default(3_000).meta({
     group: 'Reliability',
     description:

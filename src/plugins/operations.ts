@@ -2,13 +2,17 @@
  * The yoga plugin that gives each request an id (the caller's `X-Request-Id`
  * or a new one, echoed in the response), gives each operation a scope (its
  * context's `trace`), and logs and counts each operation when its result is
- * ready.
+ * ready. Its line is the audit trail: the caller, and for each mutation the
+ * Tencent action, the identities it acted as, what it acted on, its outcome
+ * and Tencent's RequestId.
  */
 import { type DocumentNode, getOperationAST, type OperationDefinitionNode, parse } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { millisecondsSince, REQUEST_ID_HEADER, type RequestScope, requestIdFrom } from '../telemetry/request-scope.js';
+import type { MutationOutcome } from '../resolvers/context.js';
+import { authenticatedCaller } from './auth/plugin.js';
 import type { OutcomeLog } from './outcomes.js';
 
 type ExecutionResultLike = { data?: unknown; errors?: readonly unknown[] | undefined } | AsyncIterable<unknown>;
@@ -18,8 +22,8 @@ type ExecutionResultLike = { data?: unknown; errors?: readonly unknown[] | undef
  * (recorded by the resolvers, or read back from a replayed result), else
  * `errors` or `data`.
  */
-function resultsOf(result: ExecutionResultLike | undefined, outcomes: readonly string[]): string[] {
-  if (outcomes.length > 0) return [...outcomes];
+function resultsOf(result: ExecutionResultLike | undefined, outcomes: readonly MutationOutcome[]): string[] {
+  if (outcomes.length > 0) return outcomes.map((outcome) => outcome.typename);
   if (result === undefined || Symbol.asyncIterator in result) return ['stream'];
   if (result.errors && result.errors.length > 0) return ['errors'];
   const typenames = Object.values((result.data as Record<string, unknown> | null | undefined) ?? {}).flatMap((field) =>
@@ -57,14 +61,42 @@ function nameFromText(scope: RequestScope, requested: Requested): void {
   }
 }
 
-/** Logs and counts one finished operation: its name, type, what it produced and how long it took. */
-function report(logger: Logger, metrics: Metrics, scope: RequestScope, results: string[]): void {
+/** Who asked, and what each mutation did as which Tencent identity: the operation line's audit trail. */
+interface Audit {
+  /** `api-key:<name>` or `jwt:<issuer>|<subject>`; absent when caller authentication is off. */
+  caller: string | undefined;
+  outcomes: readonly MutationOutcome[];
+  /** Answered from an earlier request's result: nothing was called. */
+  replay: boolean;
+}
+
+/** One mutation as the audit trail names it: no personal data (see `MutationOutcome`). */
+const audited = ({ typename, action, tencentRequestId, actingAs, target }: MutationOutcome) => ({
+  action,
+  outcome: typename,
+  tencentRequestId,
+  actingAs,
+  target,
+});
+
+/** Logs and counts one finished operation: its name, type, what it produced, for whom, and how long it took. */
+function report(logger: Logger, metrics: Metrics, scope: RequestScope, results: string[], audit: Audit): void {
   const elapsedMs = millisecondsSince(scope.startedAt);
   const operation = scope.operation ?? 'anonymous';
   const type = scope.operationType ?? 'unknown';
   metrics.operationFinished(operation, type, results, elapsedMs / 1000);
+  const mutations = audit.outcomes.filter((outcome) => outcome.action !== undefined).map(audited);
   logger.info(
-    { reqId: scope.requestId, operation, operationType: type, outcome: results.join(','), latencyMs: elapsedMs },
+    {
+      reqId: scope.requestId,
+      operation,
+      operationType: type,
+      outcome: results.join(','),
+      latencyMs: elapsedMs,
+      caller: audit.caller,
+      ...(mutations.length > 0 ? { mutations } : {}),
+      ...(audit.replay ? { idempotentReplay: true } : {}),
+    },
     'graphql operation',
   );
 }
@@ -108,13 +140,20 @@ export function useOperations({ logger, metrics, outcomes }: OperationsOptions):
         if (operation && result && !(result instanceof Error)) nameFrom(operation.scope, result, operation.requested);
       };
     },
-    onExecutionResult({ result, context }) {
+    onExecutionResult({ result, context, request }) {
       const operation = operations.get(context);
       if (!operation) return;
       const { scope, requested } = operation;
       // A result answered without parsing (an idempotent replay) is named from its query text here.
       if (scope.operationType === undefined) nameFromText(scope, requested);
-      report(logger, metrics, scope, resultsOf(result, outcomes.of(context)));
+      const done = outcomes.of(context);
+      const replay =
+        result !== undefined && !(Symbol.asyncIterator in result) && result.extensions?.idempotentReplay === true;
+      report(logger, metrics, scope, resultsOf(result, done), {
+        caller: authenticatedCaller(request)?.id,
+        outcomes: done,
+        replay,
+      });
     },
     onResponse({ request, response }) {
       response.headers.set(REQUEST_ID_HEADER, requestIdOf(request));

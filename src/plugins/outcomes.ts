@@ -1,16 +1,18 @@
+import type { MutationOutcome } from '../resolvers/context.js';
+
 /**
- * What each operation's mutations came to (the `__typename` of each result), recorded by the resolvers through
+ * What each operation's mutations came to (each result's type, action, Tencent identities), recorded by the resolvers through
  * their context and read by the plugins that act on outcomes (the operation log, idempotency). One log per app,
  * created where the app is composed; each operation's list is found from its context object, so no plugin
  * needs to know how yoga builds the context.
  */
 export interface OutcomeLog {
   /** The outcomes of the operation whose context is `context`, created on first use. */
-  of(context: object): string[];
+  of(context: object): MutationOutcome[];
 }
 
 export function createOutcomeLog(): OutcomeLog {
-  const lists = new WeakMap<object, string[]>();
+  const lists = new WeakMap<object, MutationOutcome[]>();
   return {
     of(context) {
       let list = lists.get(context);

@@ -10,6 +10,24 @@ export interface SandboxControls {
   reset(): void;
 }
 
+/**
+ * What one mutation came to, for the plugins that act on outcomes: the operation's log line (an audit trail of
+ * who cancelled what, as which Tencent identity) and idempotency. Never personal data: identities are Tencent's
+ * operator, organisation and application ids, and an auto-sign link is named by its `linkId`, not its person.
+ */
+export interface MutationOutcome {
+  /** The result's `__typename`. */
+  typename: string;
+  /** The Tencent action the mutation calls, if it calls one. */
+  action?: string | undefined;
+  /** Tencent's `RequestId`, when Tencent answered. */
+  tencentRequestId?: string | undefined;
+  /** The Tencent identities the call was made as, once the input was valid (e.g. `operatorUserId`). */
+  actingAs?: Readonly<Record<string, string>> | undefined;
+  /** What it acted on (e.g. `qrCodeId`; an auto-sign link's `sceneKey` and `linkId`). */
+  target?: Readonly<Record<string, string>> | undefined;
+}
+
 /** Values used when an input leaves them out. */
 export interface RequestDefaults {
   essOperatorUserId?: string | undefined;
@@ -19,8 +37,8 @@ export interface RequestDefaults {
 export interface ResolverContext {
   tencent: TencentCaller;
   defaults: RequestDefaults;
-  /** The result types this operation produced: every mutation resolver adds its own. */
-  outcomes: string[];
+  /** What this operation's mutations came to: every mutation resolver adds its own. */
+  outcomes: MutationOutcome[];
   /** The authenticated caller; absent when caller authentication is off (sandbox). */
   caller?: Caller | undefined;
   /** The request's id and operation, passed to the Tencent caller for its log lines. */

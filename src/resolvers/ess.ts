@@ -89,4 +89,11 @@ export const cancelUserAutoSignEnableUrl = actionResolver({
     sceneKey: request.SceneKey,
     linkId: autoSignLinkId(request),
   }),
+  audit: (request) => ({
+    actingAs: {
+      operatorUserId: request.Operator.UserId,
+      ...(request.Agent ? { proxyOrganizationId: request.Agent.ProxyOrganizationId } : {}),
+    },
+    target: { sceneKey: request.SceneKey, linkId: autoSignLinkId(request) },
+  }),
 });

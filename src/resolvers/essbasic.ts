@@ -54,4 +54,12 @@ export const channelCancelMultiFlowSignQRCode = actionResolver({
     requestId,
     qrCodeId: request.QrCodeId,
   }),
+  audit: (request) => ({
+    actingAs: {
+      appId: request.Agent.AppId,
+      proxyOrganizationOpenId: request.Agent.ProxyOrganizationOpenId,
+      proxyOperatorOpenId: request.Agent.ProxyOperator.OpenId,
+    },
+    target: { qrCodeId: request.QrCodeId },
+  }),
 });

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { RequestOf, TencentAction } from '../tencent/action.js';
 import { bindToCaller, type IdentityBinding } from './caller.js';
-import type { RequestDefaults, ResolverContext } from './context.js';
+import type { MutationOutcome, RequestDefaults, ResolverContext } from './context.js';
 import { type ErrorResult, failureMapper, type SuccessResult, validationResult } from './results.js';
 
 export interface ActionResolverOptions<A extends TencentAction, Input, Success extends SuccessResult<string>> {
@@ -15,6 +15,8 @@ export interface ActionResolverOptions<A extends TencentAction, Input, Success e
   callerBindings: readonly IdentityBinding[];
   /** The success result: Tencent's request id and what identifies the record the call cancelled. */
   success: (request: RequestOf<A>, requestId: string) => Success;
+  /** For the audit trail: the Tencent identities a valid request acts as, and what it acts on (no personal data). */
+  audit: (request: RequestOf<A>) => Pick<MutationOutcome, 'actingAs' | 'target'>;
 }
 
 export type ActionResolver<Input, Success> = (input: Input, ctx: ResolverContext) => Promise<Success | ErrorResult>;
@@ -22,14 +24,23 @@ export type ActionResolver<Input, Success> = (input: Input, ctx: ResolverContext
 export function actionResolver<A extends TencentAction, Input, Success extends SuccessResult<string>>(
   options: ActionResolverOptions<A, Input, Success>,
 ): ActionResolver<Input, Success> {
-  const { action, input: schema, withDefaults, callerBindings, success } = options;
+  const { action, input: schema, withDefaults, callerBindings, success, audit } = options;
   const toError = failureMapper(action);
-  const resolve: ActionResolver<Input, Success> = async (given, ctx) => {
+  return async (given, ctx) => {
+    const outcome: MutationOutcome = { typename: '', action: action.name };
+    const result = await resolve(given, ctx, outcome);
+    outcome.typename = result.__typename;
+    ctx.outcomes.push(outcome);
+    return result;
+  };
+
+  async function resolve(given: Input, ctx: ResolverContext, outcome: MutationOutcome): Promise<Success | ErrorResult> {
     const bound = ctx.caller ? bindToCaller(given, ctx.caller, callerBindings) : { ok: true as const, input: given };
     if (!bound.ok) return bound.error;
     const parsed = schema.safeParse(withDefaults(bound.input, ctx.defaults));
     if (!parsed.success) return validationResult(parsed.error, 'input');
-    const outcome = await ctx.tencent.call(action, parsed.data, {
+    Object.assign(outcome, audit(parsed.data));
+    const called = await ctx.tencent.call(action, parsed.data, {
       requestId: ctx.trace?.requestId,
       operation: ctx.trace?.operation,
       // Tencent's budget is shared fairly between callers: one caller's burst waits behind the others' turns.
@@ -37,11 +48,11 @@ export function actionResolver<A extends TencentAction, Input, Success extends S
       signal: ctx.signal,
       language: ctx.language,
     });
-    return outcome.ok ? success(parsed.data, outcome.requestId) : toError(outcome.failure);
-  };
-  return async (input, ctx) => {
-    const result = await resolve(input, ctx);
-    ctx.outcomes.push(result.__typename);
-    return result;
-  };
+    if (called.ok) {
+      outcome.tencentRequestId = called.requestId;
+      return success(parsed.data, called.requestId);
+    }
+    if (called.failure.kind === 'tencent') outcome.tencentRequestId = called.failure.requestId;
+    return toError(called.failure);
+  }
 }

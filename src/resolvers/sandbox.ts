@@ -24,6 +24,6 @@ function reset(ctx: ResolverContext): SandboxResetResult | SandboxOnlyResult {
 
 export function resetSandbox(ctx: ResolverContext): SandboxResetResult | SandboxOnlyResult {
   const result = reset(ctx);
-  ctx.outcomes.push(result.__typename);
+  ctx.outcomes.push({ typename: result.__typename });
   return result;
 }

@@ -167,7 +167,8 @@ export async function startService(
     redis.on('error', (error: Error) => report('unreachable', ` (${error.message})`));
     report(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS));
     // Connected: let the budget join the other replicas before taking traffic (bounded, as Redis may be down).
-    if (reported === 'ready') await Promise.race([chain.admitting, delay(REDIS_STARTUP_WAIT_MS, undefined, { ref: false })]);
+    if (reported === 'ready')
+      await Promise.race([chain.admitting, delay(REDIS_STARTUP_WAIT_MS, undefined, { ref: false })]);
   }
 
   const server = createServer(yoga);

@@ -6,7 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed.js';
 import { capturedLog } from '../support/captured-log.js';
 import { TEST_CREDENTIALS, useEmulator } from '../support/emulator.js';
-import { post, serviceFor, useService } from '../support/service.js';
+import { apiKeyDigest } from '../../src/plugins/auth/api-keys.js';
+import { DEMO_AGENT, post, seedQrCode, serviceFor, useService } from '../support/service.js';
 
 const emulator = useEmulator({ seed: true });
 const log = capturedLog('debug');
@@ -147,5 +148,82 @@ describe('other operations', () => {
     const res = await fetch(service.current.url, { headers: { accept: 'text/html', 'x-request-id': 'page-1' } });
     await res.text();
     expect(res.headers.get('x-request-id')).toBe('page-1');
+  });
+});
+
+describe('the audit trail', () => {
+  const key = 'esk_audit-test-suite-key-0123456789abcd';
+  const audited = useService(() =>
+    serviceFor(
+      emulator.current,
+      {
+        NODE_ENV: 'production',
+        AUTH_API_KEYS: JSON.stringify([
+          {
+            name: 'clinic-desk',
+            sha256: apiKeyDigest(key),
+            essOperatorUserId: DEMO.essOperatorUserId,
+            essbasicProxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
+            essbasicProxyOperatorOpenId: DEMO.proxyOperatorOpenId,
+          },
+        ]),
+      },
+      log.logger,
+    ),
+  );
+
+  it('says who cancelled which QR code, as which Tencent identity, with what outcome and Tencent RequestId', async () => {
+    const qrCodeId = seedQrCode(emulator.current);
+    const query = `mutation CancelQr($input: ChannelCancelMultiFlowSignQRCodeInput!) {
+      channelCancelMultiFlowSignQRCode(input: $input) { __typename }
+    }`;
+    await post(
+      audited.current.url,
+      { query, variables: { input: { agent: DEMO_AGENT, qrCodeId } } },
+      { 'x-api-key': key },
+    );
+    const [call] = log.linesWith('tencent call');
+    expect(log.linesWith('graphql operation')).toEqual([
+      expect.objectContaining({
+        caller: 'api-key:clinic-desk',
+        outcome: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+        mutations: [
+          {
+            action: 'ChannelCancelMultiFlowSignQRCode',
+            outcome: 'ChannelCancelMultiFlowSignQRCodeSuccess',
+            tencentRequestId: call!.tencentRequestId,
+            actingAs: {
+              appId: DEMO.appId,
+              proxyOrganizationOpenId: DEMO.proxyOrganizationOpenId,
+              proxyOperatorOpenId: DEMO.proxyOperatorOpenId,
+            },
+            target: { qrCodeId },
+          },
+        ],
+      }),
+    ]);
+  });
+
+  it('names an auto-sign link by its linkId, never by the person', async () => {
+    await post(
+      audited.current.url,
+      { query: CANCEL_AUTO_SIGN, variables: input(DEMO.unknownUser) },
+      { 'x-api-key': key },
+    );
+    const [line] = log.linesWith('graphql operation');
+    expect(line).toMatchObject({
+      caller: 'api-key:clinic-desk',
+      mutations: [
+        {
+          action: 'CancelUserAutoSignEnableUrl',
+          outcome: 'AutoSignEnableUrlNotFoundError',
+          actingAs: { operatorUserId: DEMO.essOperatorUserId },
+          target: { sceneKey: DEMO.sceneKey, linkId: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        },
+      ],
+    });
+    for (const personal of [DEMO.unknownUser.name, DEMO.unknownUser.idCardNumber]) {
+      expect(log.text()).not.toContain(personal);
+    }
   });
 });

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { createGraphQLError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { callerScope } from '../../resolvers/caller.js';
 import { authenticatedCaller } from '../auth/plugin.js';
+import type { MutationOutcome } from '../../resolvers/context.js';
 import type { OutcomeLog } from '../outcomes.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { Claim, IdempotencyStore } from './store.js';
@@ -25,8 +26,9 @@ const NOTHING_SENT = new Set(['ValidationError', 'CallerNotAllowedError']);
  * A record is kept only for an operation that reached Tencent and settled: only that must not be done twice. So an
  * operation without a mutation (`{ mode }`) or one refused before sending keeps nothing, whatever the key.
  */
-const worthKeeping = (outcomes: readonly string[]) =>
-  outcomes.some((outcome) => !NOTHING_SENT.has(outcome)) && !outcomes.some((outcome) => NOT_SETTLED.has(outcome));
+const worthKeeping = (outcomes: readonly MutationOutcome[]) =>
+  outcomes.some(({ typename }) => !NOTHING_SENT.has(typename)) &&
+  !outcomes.some(({ typename }) => NOT_SETTLED.has(typename));
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
