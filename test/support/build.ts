@@ -1,6 +1,6 @@
 /**
- * The compiled service in dist/, as `npm start` runs it. `npm install` builds it (the `prepare` script); a test
- * that starts it rebuilds it first when a source file is newer, so it never runs yesterday's code.
+ * The compiled service in dist/, as `npm start` runs it. `npm install` builds it (the `prepare` script); the test
+ * run rebuilds it first when a source file is newer, so no test runs yesterday's code.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -16,15 +16,13 @@ function newest(dir: string): number {
   }, 0);
 }
 
-let checked = false;
-
-/** The compiled `path` under dist/ (by default what `npm start` runs), built first when missing or older than src/. */
+/** The compiled `path` under dist/ (by default what `npm start` runs); the global set-up built it before any test. */
 export function compiled(path = 'main.js'): string {
-  if (!checked) build();
   return join(ROOT, 'dist', path);
 }
 
-function build(): void {
+/** Builds dist/ when it is missing or older than src/: once, before any test file runs (vitest's globalSetup). */
+export function setup(): void {
   let built = 0;
   try {
     built = statSync(join(ROOT, 'dist', 'main.js')).mtimeMs;
@@ -35,5 +33,4 @@ function build(): void {
       stdio: 'pipe',
     });
   }
-  checked = true;
 }
