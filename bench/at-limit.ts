@@ -5,19 +5,28 @@
  * model: the stand-in's RequestLimitExceeded refusals, accepted calls per
  * second, the busiest sliding second, and what the callers got.
  *
- *   npx tsx bench/at-limit.ts [--models sliding,token-bucket,offset-300,offset-700] [--replicas 1,2]
- *     [--guard 25 | --guard 0,10,25,50] [--burst 200] [--rate 60] [--seconds 20] [--json FILE] [--no-warmup]
+ * Through the whole layer by default (compiled, as `npm start` runs it, GraphQL callers); `--through chain` runs
+ * the caller chain alone behind a bare endpoint (bench/at-limit/replica.ts), which also reports when each request
+ * was written, for measuring network delay against the guard.
+ *
+ *   npm run bench -- --at-limit [--through layer|chain] [--models sliding,token-bucket,offset-300,offset-700]
+ *     [--replicas 1,2] [--guard 25 | --guard 0,10,25,50] [--burst 200] [--rate 60] [--seconds 20] [--json FILE]
+ *     [--no-warmup]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_GUARD_MS } from '../src/tencent/caller/chain.js';
-import { drive } from './at-limit/load.js';
+import { type CallTarget, chainTarget, connectionsFor, drive, layerTarget } from './at-limit/load.js';
 import { MODEL_NAMES, type ModelName } from './at-limit/models.js';
 import { startRedisServer } from './at-limit/redis-server.js';
-import { type ReplicaProcess, spawnReplica, spawnStandIn } from './at-limit/processes.js';
+import { spawnReplica, spawnStandIn } from './at-limit/processes.js';
+import { BENCH_API_KEY, spawnLayer } from './layer-process.js';
+import { INPUT } from './workload.js';
 import { formatSummaries, type RunSummary, summarize } from './at-limit/report.js';
 
 const { values: args } = parseArgs({
+  // Run as `npm run bench -- --at-limit …` or on its own.
+  args: process.argv.slice(2).filter((arg) => arg !== '--at-limit'),
   options: {
     models: { type: 'string', default: MODEL_NAMES.join(',') },
     replicas: { type: 'string', default: '1,2' },
@@ -29,6 +38,7 @@ const { values: args } = parseArgs({
     timeout: { type: 'string', default: '10000' },
     json: { type: 'string' },
     'no-warmup': { type: 'boolean', default: false },
+    through: { type: 'string', default: 'layer' },
   },
 });
 
@@ -40,13 +50,49 @@ for (const model of models) {
 }
 const plan = { burst: Number(args.burst), rate: Number(args.rate), seconds: Number(args.seconds) };
 
-async function waitShared(replica: ReplicaProcess): Promise<void> {
+if (args.through !== 'layer' && args.through !== 'chain') throw new Error('--through: layer or chain');
+
+/** A replica ready to take load: its budget local, or shared through Redis. */
+async function waitShared(modeOf: () => Promise<string>): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const { mode } = (await (await fetch(replica.url)).json()) as { mode: string };
+    const mode = await modeOf();
     if (mode === 'shared' || mode === 'local') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('replica never reached Redis');
+}
+
+interface Replica {
+  target: CallTarget;
+  stop(): Promise<void>;
+}
+
+type ReplicaSettings = Parameters<typeof spawnReplica>[0];
+
+/** One replica as `--through` says: the whole layer, or the caller chain behind a bare endpoint. */
+async function startReplica(options: ReplicaSettings): Promise<Replica> {
+  const connections = connectionsFor(plan);
+  if (args.through === 'chain') {
+    const replica = await spawnReplica(options);
+    await waitShared(async () => ((await (await fetch(replica.url)).json()) as { mode: string }).mode);
+    const target = chainTarget(replica.url, connections);
+    return { target, stop: async () => void (await Promise.all([target.close(), replica.stop()])) };
+  }
+  const layer = await spawnLayer(options.standInUrl, {
+    TENCENT_RATE_LIMIT_PER_SECOND: String(options.limit),
+    TENCENT_RATE_LIMIT_GUARD_MS: String(options.guardMs),
+    TENCENT_RATE_LIMIT_MAX_WAIT_MS: String(options.maxWaitMs),
+    TENCENT_TIMEOUT_MS: String(options.timeoutMs),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+  });
+  await waitShared(
+    async () => ((await (await fetch(new URL('/ready', layer.url))).json()) as { budget: string }).budget,
+  );
+  const target = layerTarget(layer.url, connections, { 'x-api-key': BENCH_API_KEY }, (id) => ({
+    ...INPUT,
+    qrCodeId: id,
+  }));
+  return { target, stop: async () => void (await Promise.all([target.close(), layer.stop()])) };
 }
 
 async function run(model: ModelName, replicas: number, guardMs: number): Promise<RunSummary> {
@@ -60,24 +106,16 @@ async function run(model: ModelName, replicas: number, guardMs: number): Promise
     maxWaitMs: Number(args['max-wait']),
     timeoutMs: Number(args.timeout),
   };
-  const running = await Promise.all(Array.from({ length: replicas }, () => spawnReplica(options)));
+  const running = await Promise.all(Array.from({ length: replicas }, () => startReplica(options)));
+  const targets = running.map((replica) => replica.target);
   try {
-    await Promise.all(running.map(waitShared));
     if (!args['no-warmup']) {
       // Tencent is a warm server: warm the stand-in, the replicas and their connections, then let the window empty.
-      await drive(
-        running.map((replica) => replica.url),
-        { burst: 10, rate: 10, seconds: 1 },
-        `warmup${model}${replicas}g${guardMs}`,
-      );
+      await drive(targets, { burst: 10, rate: 10, seconds: 1 }, `warmup${model}${replicas}g${guardMs}`);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
     const startedAt = Date.now();
-    const results = await drive(
-      running.map((replica) => replica.url),
-      plan,
-      `${model}${replicas}g${guardMs}`,
-    );
+    const results = await drive(targets, plan, `${model}${replicas}g${guardMs}`);
     const arrivals = (await standIn.arrivals()).filter((arrival) => arrival.at >= startedAt);
     return summarize({ model, replicas, guardMs, seconds: plan.seconds, startedAt }, arrivals, results);
   } finally {

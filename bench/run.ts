@@ -16,6 +16,12 @@ import { type BenchProcess, type ChildServer, spawnContender, spawnUpstream } fr
 import { type ContenderFigures, figuresOf, formatTable, formatVerdicts, median, ratios, verdicts } from './report.js';
 import { runSoak } from './soak.js';
 
+// `--at-limit` is a benchmark of its own, with its own options (bench/at-limit.ts).
+if (process.argv.includes('--at-limit')) {
+  await import('./at-limit.js');
+  process.exit(process.exitCode ?? 0);
+}
+
 const { values: args } = parseArgs({
   options: {
     connections: { type: 'string', default: '64' },

@@ -7,6 +7,71 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { CallReport } from './replica.js';
 
+/** One replica as the load sees it: a cancel of QR code `id`, and what its caller got. */
+export interface CallTarget {
+  call(id: string, callerId: string | undefined): Promise<CallReport>;
+  close(): Promise<void>;
+}
+
+/** A chain-only replica (replica.ts): `POST /call`, answering the chain's outcome as it is. */
+export function chainTarget(url: string, connections: number): CallTarget {
+  const pool = new Pool(url, { connections, pipelining: 1 });
+  return {
+    call: async (id, callerId) => {
+      const res = await pool.request({
+        method: 'POST',
+        path: '/call',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id, callerId }),
+      });
+      return (await res.body.json()) as CallReport;
+    },
+    close: () => pool.close(),
+  };
+}
+
+const CANCEL = `mutation Cancel($input: ChannelCancelMultiFlowSignQRCodeInput!) {
+  channelCancelMultiFlowSignQRCode(input: $input) {
+    __typename
+    ... on TencentError { code }
+    ... on RateLimitedError { retryAfterSeconds }
+  }
+}`;
+
+/** The whole layer (compiled, as `npm start` runs it): a GraphQL cancel, its union member mapped to the same kinds. */
+export function layerTarget(
+  url: string,
+  connections: number,
+  headers: Record<string, string>,
+  input: (id: string) => Record<string, unknown>,
+): CallTarget {
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections, pipelining: 1 });
+  return {
+    call: async (id) => {
+      const res = await pool.request({
+        method: 'POST',
+        path: target.pathname,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: CANCEL, variables: { input: input(id) } }),
+      });
+      const body = (await res.body.json()) as {
+        data?: { channelCancelMultiFlowSignQRCode?: { __typename: string; code?: string; retryAfterSeconds?: number } };
+      };
+      const result = body.data?.channelCancelMultiFlowSignQRCode;
+      if (!result) return { kind: 'upstream', code: `http-${res.statusCode}` };
+      if (result.__typename === 'ChannelCancelMultiFlowSignQRCodeSuccess') return { kind: 'ok' };
+      if (result.__typename === 'RateLimitedError') {
+        return { kind: 'rate-limited', retryAfterSeconds: result.retryAfterSeconds ?? Number.NaN };
+      }
+      return result.code === undefined
+        ? { kind: 'upstream', code: result.__typename }
+        : { kind: 'tencent', code: result.code };
+    },
+    close: () => pool.close(),
+  };
+}
+
 export interface LoadPlan {
   burst: number;
   /** Calls per second after the burst. */
@@ -24,22 +89,23 @@ export interface CallResult extends CallReport {
   answeredAt: number;
 }
 
-export async function drive(replicaUrls: readonly string[], plan: LoadPlan, tag: string): Promise<CallResult[]> {
-  const pools = replicaUrls.map((url) => new Pool(url, { connections: plan.burst + plan.rate * 10, pipelining: 1 }));
+/** Connections a target needs for `plan`: one per call that may be waiting at once. */
+export const connectionsFor = (plan: LoadPlan) => plan.burst + plan.rate * 10;
+
+export async function drive(targets: readonly CallTarget[], plan: LoadPlan, tag: string): Promise<CallResult[]> {
   const calls: Promise<CallResult>[] = [];
   const send = (index: number) => {
-    const replica = index % pools.length;
+    const replica = index % targets.length;
     const id = `${tag}-${index}`.padStart(32, '0');
     const sentByHarnessAt = Date.now();
     calls.push(
-      pools[replica]!.request({
-        method: 'POST',
-        path: '/call',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id, callerId: plan.callerOf?.(index) }),
-      })
-        .then((res) => res.body.json() as Promise<CallReport>)
-        .then((report) => ({ ...report, id, replica, sentByHarnessAt, answeredAt: Date.now() })),
+      targets[replica]!.call(id, plan.callerOf?.(index)).then((report) => ({
+        ...report,
+        id,
+        replica,
+        sentByHarnessAt,
+        answeredAt: Date.now(),
+      })),
     );
   };
   const startedAt = Date.now();
@@ -52,7 +118,5 @@ export async function drive(replicaUrls: readonly string[], plan: LoadPlan, tag:
     if (wait > 0) await sleep(wait);
     send(plan.burst + i);
   }
-  const results = await Promise.all(calls);
-  await Promise.all(pools.map((pool) => pool.close()));
-  return results;
+  return Promise.all(calls);
 }

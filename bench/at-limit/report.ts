@@ -108,17 +108,19 @@ export function formatSummaries(summaries: readonly RunSummary[]): string {
       const l = s.latencyMs[kind];
       return l ? `${l.p50}/${l.p99}/${l.max}` : '-';
     };
+    // Through the whole layer the harness cannot see when requests were written: those columns stay empty.
+    const seen = Number.isFinite(s.delayMs.p50);
     return [
       s.model.padEnd(36),
       String(s.replicas).padStart(4),
       String(s.guardMs).padStart(5),
       String(s.refusals).padStart(8),
       s.successesPerSecond.toFixed(1).padStart(5),
-      `${String(s.busiestSlidingSecond).padStart(8)} (${s.busiestWrittenSecond})`.padEnd(18),
+      `${String(s.busiestSlidingSecond).padStart(8)} (${seen ? s.busiestWrittenSecond : '-'})`.padEnd(18),
       `  ${callers}`.padEnd(48),
       `${lat('success')}; ${lat('RateLimitedError')}`.padEnd(47),
-      `${s.delayMs.p50}/${s.delayMs.p99}/${s.delayMs.max}`.padEnd(26),
-      String(s.handOverDelayMs.max),
+      (seen ? `${s.delayMs.p50}/${s.delayMs.p99}/${s.delayMs.max}` : '-').padEnd(26),
+      seen ? String(s.handOverDelayMs.max) : '-',
     ].join(' ');
   });
   return [header, ...rows].join('\n');

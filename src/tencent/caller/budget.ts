@@ -55,7 +55,8 @@ interface WindowView {
   /** The same as clock times, worked out once for all the estimates after one try. */
   expiries?: number[] | undefined;
   effectiveLimit: number;
-  activeCallers: number;
+  /** Calls waiting on other replicas, per (replica, caller) there. */
+  waitingElsewhere: readonly number[];
   /** When the pace lets the next call start. */
   nextStartAt: number;
 }
@@ -76,7 +77,7 @@ class ActionQueue {
       at: 0,
       expiriesMs: () => [],
       effectiveLimit: limit,
-      activeCallers: 0,
+      waitingElsewhere: [],
       nextStartAt: Number.NEGATIVE_INFINITY,
     };
   }
@@ -215,7 +216,7 @@ export class CallBudget {
       at: now,
       expiriesMs: result.expiriesMs,
       effectiveLimit: result.effectiveLimit,
-      activeCallers: result.activeCallers,
+      waitingElsewhere: result.waitingElsewhere,
       nextStartAt: now + result.paceInMs,
     };
     this.judgeWaiters(queue, result, now);
@@ -231,6 +232,7 @@ export class CallBudget {
       expiriesMs: () => [],
       effectiveLimit: 0,
       activeCallers: 0,
+      waitingElsewhere: [],
       paceInMs: 0,
       blockedForMs: ms,
     };
@@ -323,14 +325,14 @@ export class CallBudget {
   private estimateMs(queue: ActionQueue, callerId: string, position: number): number {
     const { windowMs } = this.options;
     const { view } = queue;
-    const { effectiveLimit, activeCallers } = view;
+    const { effectiveLimit } = view;
     if (effectiveLimit <= 0) return windowMs;
+    // Served in turns: each other queue, here or on another replica, goes once per turn before this call's.
     let ahead = position;
     for (const [other, waiters] of queue.callers) {
       if (other !== callerId) ahead += Math.min(waiters.length, position + 1);
     }
-    const localCallers = queue.callers.size + (queue.callers.has(callerId) ? 0 : 1);
-    ahead += position * Math.max(0, activeCallers - localCallers);
+    for (const waiting of view.waitingElsewhere) ahead += Math.min(waiting, position + 1);
     const now = this.clock.now();
     const spacing = windowMs / effectiveLimit;
     // The pace lets starts come a little early; reckon with them on time.

@@ -49,6 +49,7 @@ export class MemoryWindows {
       expiriesMs: () => log.expiriesMs(now),
       effectiveLimit: limit,
       activeCallers: candidates.length,
+      waitingElsewhere: [],
     };
   }
 

@@ -26,8 +26,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
  * ARGV: epoch, replica, limit, windowMs, ttlMs, leaseMs, member prefix (`replica:seq`), pendingMs, then
  * (caller, waiting) per candidate, in round-robin order.
  * Lets through at most one call: the first candidate the limit, the pace and its share allow (window.ts).
- * Returns {'epoch'} when the epoch is not the caller's, else
- * {'ok', effectiveLimit, activeCallers, paceInMs, admitted index (-1: none), expiryMs...}.
+ * Returns {'epoch'} when the epoch is not the caller's, else {'ok', effectiveLimit, activeCallers, paceInMs,
+ * admitted index (-1: none), n, the calls waiting on each of n (replica, caller) elsewhere, expiryMs...}.
  */
 export const ADMIT = `
 if redis.call('GET', KEYS[6]) ~= ARGV[1] then return {'epoch'} end
@@ -56,11 +56,13 @@ for _, lease in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 
--- Calls waiting per caller, on every replica.
-local demand, callers = {}, 0
+-- Calls waiting per caller, on every replica; and per (replica, caller) on the other replicas.
+local demand, callers, elsewhere = {}, 0, {}
+local own = replica .. ':'
 for _, lease in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   local waiting = tonumber(redis.call('HGET', KEYS[3], lease)) or 0
   if waiting > 0 then
+    if string.sub(lease, 1, #own) ~= own then elsewhere[#elsewhere + 1] = waiting end
     local caller = string.sub(lease, string.find(lease, ':', 1, true) + 1)
     if demand[caller] == nil then
       demand[caller] = 0
@@ -115,7 +117,8 @@ redis.call('PEXPIRE', KEYS[1], windowMs + pendingMs)
 redis.call('PEXPIRE', KEYS[2], leaseMs * 2)
 redis.call('PEXPIRE', KEYS[3], leaseMs * 2)
 
-local reply = { 'ok', effective, callers, math.ceil(math.max(0, due - tolerance - now)), admitted }
+local reply = { 'ok', effective, callers, math.ceil(math.max(0, due - tolerance - now)), admitted, #elsewhere }
+for _, waiting in ipairs(elsewhere) do reply[#reply + 1] = waiting end
 local scores = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 2, #scores, 2 do
   -- A pending start leaves the window a full window after it is written, at the soonest now.

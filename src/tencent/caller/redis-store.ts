@@ -254,7 +254,9 @@ export class RedisWindowStore implements WindowStore {
       this.own.log(action).record(this.clock.now(), candidate.callerId, token);
       admitted = { index, token };
     }
-    const expiriesMs = reply.slice(5).map(Number);
+    const elsewhere = Number(reply[5]);
+    const waitingElsewhere = reply.slice(6, 6 + elsewhere).map(Number);
+    const expiriesMs = reply.slice(6 + elsewhere).map(Number);
     return {
       admitted,
       retryInMs: retryDelayMs(expiriesMs, effectiveLimit, paceInMs, windowMs),
@@ -262,6 +264,7 @@ export class RedisWindowStore implements WindowStore {
       expiriesMs: () => expiriesMs,
       effectiveLimit,
       activeCallers: Number(reply[2]),
+      waitingElsewhere,
     };
   }
 
@@ -271,6 +274,7 @@ export class RedisWindowStore implements WindowStore {
       expiriesMs: () => [],
       effectiveLimit: 0,
       activeCallers: 0,
+      waitingElsewhere: [],
       paceInMs: 0,
       blockedForMs: ms,
     };

@@ -47,6 +47,8 @@ export interface TryResult {
   readonly paceInMs: number;
   /** Distinct callers waiting, on every replica. */
   readonly activeCallers: number;
+  /** Calls waiting on other replicas, one count per (replica, caller) there: they compete for the same starts. */
+  readonly waitingElsewhere: readonly number[];
   /** Set when nothing can be let through for this long (`Infinity`: not for the foreseeable future). */
   readonly blockedForMs?: number | undefined;
 }

@@ -70,6 +70,7 @@ describe('CallBudget', () => {
         paceInMs: 0,
         expiriesMs: () => [],
         effectiveLimit: 1,
+        waitingElsewhere: [],
         activeCallers: 2,
       }),
       written() {},

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drive } from '../../../bench/at-limit/load.js';
+import { chainTarget, drive } from '../../../bench/at-limit/load.js';
 import { busiestWindow } from '../../../bench/at-limit/models.js';
 import {
   type ReplicaProcess,
@@ -51,10 +51,9 @@ describe.skipIf(!redisAvailable)('two replicas sharing Redis, at the limit', () 
 
   it('stay within the limit together through a burst: no refusal at Tencent, every caller a typed answer', async () => {
     const from = (await standIn.arrivals()).length;
-    const results = await drive(
-      replicas.map((replica) => replica.url),
-      { burst: 120, rate: 0, seconds: 0 },
-      'burst',
+    const targets = replicas.map((replica) => chainTarget(replica.url, 120));
+    const results = await drive(targets, { burst: 120, rate: 0, seconds: 0 }, 'burst').finally(() =>
+      Promise.all(targets.map((target) => target.close())),
     );
     const arrivals = (await standIn.arrivals()).slice(from);
     expect(arrivals.filter((arrival) => !arrival.accepted)).toEqual([]);
@@ -67,10 +66,9 @@ describe.skipIf(!redisAvailable)('two replicas sharing Redis, at the limit', () 
   it('stay within the limit together while Redis is killed and started again under load', async () => {
     await sleep(1_100);
     const from = (await standIn.arrivals()).length;
-    const load = drive(
-      replicas.map((replica) => replica.url),
-      { burst: 0, rate: 40, seconds: 9 },
-      'outage',
+    const targets = replicas.map((replica) => chainTarget(replica.url, 400));
+    const load = drive(targets, { burst: 0, rate: 40, seconds: 9 }, 'outage').finally(() =>
+      Promise.all(targets.map((target) => target.close())),
     );
     await sleep(1_500);
     await redis.stop();
