@@ -73,7 +73,11 @@ function walk(node: unknown, seen: WeakSet<object>): unknown {
   if (node === null || typeof node !== 'object') return node;
   if (seen.has(node)) return '[circular]';
   seen.add(node);
-  if (Array.isArray(node)) return node.map((item) => walk(item, seen));
+  if (Array.isArray(node)) {
+    // Like objects, copied only when an item changes: a line's list of mutations has nothing to mask.
+    const items = node.map((item) => walk(item, seen));
+    return items.some((item, index) => item !== node[index]) ? items : node;
+  }
   const fields = node as Record<string, unknown>;
   const keys = Object.keys(fields);
   // Copied only from the first field that changes: a log line with nothing to mask costs no copy.

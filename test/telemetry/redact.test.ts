@@ -53,8 +53,11 @@ describe('redact', () => {
   });
 
   it('copies only what holds something to mask, keeping the fields before and after', () => {
-    const line = { reqId: 'r-1', code: 'OK', latencyMs: 4.2, nested: { outcome: 'data' } };
+    const line = { reqId: 'r-1', code: 'OK', latencyMs: 4.2, nested: { outcome: 'data' }, list: [{ action: 'A' }] };
     expect(redact(line)).toBe(line);
+    const listed = { mutations: [{ action: 'A' }, { name: '小明' }] };
+    expect(redact(listed)).toEqual({ mutations: [{ action: 'A' }, { name: '小*' }] });
+    expect(redact(listed).mutations[0]).toBe(listed.mutations[0]);
     const mixed = { reqId: 'r-1', user: { idNumber: '610000000000000000' }, safe: { code: 'OK' }, after: 1 };
     const out = redact(mixed);
     expect(out).toEqual({ reqId: 'r-1', user: { idNumber: '61**************00' }, safe: { code: 'OK' }, after: 1 });
