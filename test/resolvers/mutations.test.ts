@@ -9,7 +9,7 @@ import type { TencentClient } from '../../src/tencent/client.js';
 import { CreateUserAutoSignEnableUrl } from '../../src/tencent/ess.js';
 import { ChannelCreateMultiFlowSignQRCode } from '../../src/tencent/essbasic.js';
 import { clientFor, useEmulator } from '../support/emulator.js';
-import { graphql, serviceFor } from '../support/service.js';
+import { graphql, post, serviceFor } from '../support/service.js';
 
 const emulator = useEmulator();
 let service: RunningService;
@@ -145,6 +145,34 @@ describe('channelCancelMultiFlowSignQRCode', () => {
       __typename: 'QrCodeInvalidError',
       code: 'OperationDenied.QrInvalid',
     });
+  });
+
+  it('answers QrCodeExpiredError for a code whose validity ended', async () => {
+    const owner = { appId: agent.appId, proxyOrganizationOpenId: agent.proxyOrganizationOpenId };
+    const { id: qrCodeId } = emulator.current.state.createQrCodeExpiringAt(owner, Date.now() - 1_000);
+    expect(await mutate(CANCEL_QR, { agent, qrCodeId })).toMatchObject({
+      __typename: 'QrCodeExpiredError',
+      code: 'OperationDenied.QrHasExpire',
+    });
+  });
+
+  it('asks Tencent for English messages when the request accepts English, Chinese otherwise', async () => {
+    const qrCodeId = await newQrCode();
+    await mutate(CANCEL_QR, { agent, qrCodeId });
+    const again = async (headers: Record<string, string>) => {
+      const { body } = await post(
+        service.url,
+        { query: CANCEL_QR, variables: { input: { agent, qrCodeId } } },
+        headers,
+      );
+      return body.data!.result as { message: string };
+    };
+    const english = await again({ 'accept-language': 'en-GB,en;q=0.9,zh;q=0.8' });
+    const chinese = await again({ 'accept-language': 'zh-CN' });
+    const unspecified = await again({});
+    expect(english.message).toMatch(/^[\x20-\x7e]+$/);
+    expect(chinese.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(unspecified.message).toBe(chinese.message);
   });
 
   it('answers QrCodeNotFoundError for an unknown code or another organisation’s', async () => {
