@@ -6,10 +6,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { apiKeyDigest } from '../src/plugins/auth/api-keys.js';
+import { freePort } from './loopback.js';
 import type { BenchProcess, Usage } from './processes.js';
 import { CREDENTIALS, EXPECTED_REPLY, graphqlBody, LAYER_QUERY } from './workload.js';
 
@@ -17,15 +17,6 @@ const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 export const BENCH_API_KEY = 'esk_benchmark-caller-key-0123456789abcdef';
 /** Linux's clock ticks per second, in which /proc reports CPU time. */
 const TICKS_PER_SECOND = 100;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 function usageOf(pid: number): Usage {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -7,7 +7,14 @@
  * fair position among those waiting.
  */
 import type { Clock, TimerHandle } from './clock.js';
-import { type BudgetMode, type Candidate, paceTolerance, type TryResult, type WindowStore } from './window.js';
+import {
+  type BudgetMode,
+  blockedFor,
+  type Candidate,
+  paceTolerance,
+  type TryResult,
+  type WindowStore,
+} from './window.js';
 
 export interface BudgetOptions {
   /** Starts per window per action. */
@@ -203,7 +210,7 @@ export class CallBudget {
     const result = await this.options.store
       .tryAdmit(queue.action, candidates)
       // Stores answer failures as values; should one throw, its calls wait a window rather than hang or crash.
-      .catch((): TryResult => this.blocked(this.options.windowMs));
+      .catch((): TryResult => blockedFor(this.options.windowMs));
     queue.trying = false;
     const { admitted } = result;
     if (this.closed) {
@@ -224,18 +231,6 @@ export class CallBudget {
     // A limit high enough that the pace allows the next start at once: no timer's minimum between them.
     if (admitted && result.retryInMs <= 0) queueMicrotask(() => void this.pump(queue));
     else queue.retryTimer = this.clock.setTimeout(() => void this.pump(queue), Math.max(1, result.retryInMs));
-  }
-
-  private blocked(ms: number): TryResult {
-    return {
-      retryInMs: ms,
-      expiriesMs: () => [],
-      effectiveLimit: 0,
-      activeCallers: 0,
-      waitingElsewhere: [],
-      paceInMs: 0,
-      blockedForMs: ms,
-    };
   }
 
   private admitted(queue: ActionQueue, callerId: string, token: string, now: number): void {

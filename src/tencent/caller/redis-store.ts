@@ -24,7 +24,14 @@ import type { Redis } from 'ioredis';
 import type { Clock, TimerHandle } from './clock.js';
 import { MemoryWindows } from './memory-store.js';
 import { ADMIT, DEREGISTER, HEARTBEAT, RELEASE, WRITTEN } from './redis-script.js';
-import { type BudgetMode, type Candidate, retryDelayMs, type TryResult, type WindowStore } from './window.js';
+import {
+  type BudgetMode,
+  blockedFor,
+  type Candidate,
+  retryDelayMs,
+  type TryResult,
+  type WindowStore,
+} from './window.js';
 
 export interface RedisWindowOptions {
   redis: Redis;
@@ -157,7 +164,7 @@ export class RedisWindowStore implements WindowStore {
     this.actions.add(action);
     const now = this.clock.now();
     const mode = this.current;
-    if (now < this.quietUntil) return this.blocked(this.quietUntil - now);
+    if (now < this.quietUntil) return blockedFor(this.quietUntil - now);
     if (mode === 'local-share') return this.own.admit(action, candidates, this.heldShare);
     if (mode === 'settling') {
       const share = Math.min(this.heldShare, this.share ?? 0);
@@ -167,7 +174,7 @@ export class RedisWindowStore implements WindowStore {
     }
     if (mode === 'shared') return this.admitShared(action, candidates);
     // Isolating or unavailable: the next heartbeat may change that.
-    return this.blocked(this.heartbeatMs);
+    return blockedFor(this.heartbeatMs);
   }
 
   written(action: string, token: string): void {
@@ -238,11 +245,11 @@ export class RedisWindowStore implements WindowStore {
       reply = await this.run(() => this.commands.esignBudgetAdmit(...args));
     } catch {
       this.cutOff();
-      return this.blocked(Math.max(this.heartbeatMs, this.quietUntil - this.clock.now()));
+      return blockedFor(Math.max(this.heartbeatMs, this.quietUntil - this.clock.now()));
     }
     if (reply[0] === 'epoch') {
       this.startSettling();
-      return this.blocked(Math.max(this.heartbeatMs, this.quietUntil - this.clock.now()));
+      return blockedFor(Math.max(this.heartbeatMs, this.quietUntil - this.clock.now()));
     }
     const effectiveLimit = Number(reply[1]);
     const paceInMs = Number(reply[3]);
@@ -265,18 +272,6 @@ export class RedisWindowStore implements WindowStore {
       effectiveLimit,
       activeCallers: Number(reply[2]),
       waitingElsewhere,
-    };
-  }
-
-  private blocked(ms: number): TryResult {
-    return {
-      retryInMs: ms,
-      expiriesMs: () => [],
-      effectiveLimit: 0,
-      activeCallers: 0,
-      waitingElsewhere: [],
-      paceInMs: 0,
-      blockedForMs: ms,
     };
   }
 

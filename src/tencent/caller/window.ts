@@ -53,6 +53,19 @@ export interface TryResult {
   readonly blockedForMs?: number | undefined;
 }
 
+/** The answer when nothing can be let through for `ms`: no store could be asked, or it said so. */
+export function blockedFor(ms: number): TryResult {
+  return {
+    retryInMs: ms,
+    expiriesMs: () => [],
+    effectiveLimit: 0,
+    activeCallers: 0,
+    waitingElsewhere: [],
+    paceInMs: 0,
+    blockedForMs: ms,
+  };
+}
+
 export interface WindowStore {
   readonly mode: BudgetMode;
   /** Lets through one call of `action` for the first candidate the limit, the pace and the shares allow. */
