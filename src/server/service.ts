@@ -13,6 +13,7 @@ import { RedisIdempotencyStore } from '../plugins/idempotency/redis-store.js';
 import type { ServiceMode } from '../schema/builder.js';
 import { type Logger, loggerFor } from '../telemetry/logger.js';
 import { Metrics } from '../telemetry/metrics.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { TencentClient } from '../tencent/client.js';
 import {
   type CredentialEvents,
@@ -114,7 +115,8 @@ export async function startService(
     timeoutMs: config.timeoutMs,
     now: options.now,
   });
-  const chain = callerChainFor(config, client, redis, log, metrics);
+  const tracing = config.tracing ? await startTracing(config.tracing) : undefined;
+  const chain = callerChainFor(config, client, redis, log, metrics, tracing);
   metrics.watch({ breakers: chain.breakers, budget: chain.budget });
   // A duplicate request waits for the first as long as the first can take.
   const timings = { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: config.timeoutMs };
@@ -153,6 +155,7 @@ export async function startService(
     readiness,
     exampleValues: sandbox?.exampleValues ?? PLACEHOLDER_VALUES,
     sandbox: sandbox?.controls,
+    tracing,
   });
 
   if (redis) {
@@ -205,6 +208,8 @@ export async function startService(
     await credentials?.close();
     await redis?.quit().catch(() => redis.disconnect());
     await sandbox?.emulator.close();
+    // Last: every operation has ended its span by now, and what is still buffered is exported.
+    await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'traces not exported'));
   };
 
   return {

@@ -1,19 +1,23 @@
 /**
  * What the Tencent caller chain reports, turned into log lines and metrics: one `tencent call` line per attempt
  * (`tencent call failed` at warn when no Tencent answer came), and the breaker's and the budget's state changes,
- * which are service-wide events and carry no request's id.
+ * which are service-wide events and carry no request's id. With tracing on, each attempt is also a span under its
+ * operation's, and its line carries that span's `traceId` and `spanId`.
  */
 import type { CallerObserver } from '../tencent/caller/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { type Tracing, traceFields } from './tracing.js';
 
-export function tencentObserver(logger: Logger, metrics: Metrics): CallerObserver {
+export function tencentObserver(logger: Logger, metrics: Metrics, tracing?: Tracing): CallerObserver {
   return {
     tencentCall(record) {
       metrics.tencentCallFinished(record.service, record.action, record.code, record.latencyMs / 1000);
+      const { parent, ...fields } = record;
+      const line = parent && tracing ? { ...fields, ...traceFields(tracing.tencentCall(record, parent)) } : fields;
       // Tencent's message is not logged: it may quote the parameters it refused.
-      if (record.error === undefined) logger.info(record, 'tencent call');
-      else logger.warn(record, 'tencent call failed');
+      if (record.error === undefined) logger.info(line, 'tencent call');
+      else logger.warn(line, 'tencent call failed');
     },
     limiterAdmitted: metrics.limiterAdmitted,
     breakerChanged(service, state) {
