@@ -15,6 +15,7 @@ import { useCsrfPrevention } from '../plugins/browser/csrf.js';
 import { type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
 import { useGraphiQL } from '../plugins/browser/graphiql-page.js';
 import { useSecurityHeaders } from '../plugins/browser/security-headers.js';
+import { useIdempotencyMetrics } from '../plugins/idempotency/metrics.js';
 import { useIdempotency } from '../plugins/idempotency/plugin.js';
 import type { IdempotencyStore } from '../plugins/idempotency/store.js';
 import { useMetricsEndpoint } from '../plugins/metrics-endpoint.js';
@@ -128,6 +129,7 @@ export function createApp(options: AppOptions): YogaApp {
       ...(tracing ? [tracing] : []),
       useOperations({ logger, metrics, outcomes, spans: tracing }),
       useIdempotency(options.idempotency, { outcomes, logger: yogaLogger }),
+      useIdempotencyMetrics(metrics),
       // Last, so it compresses the response as every other plugin left it.
       useCompression(),
     ],

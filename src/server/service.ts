@@ -94,6 +94,8 @@ const REDIS_STARTUP_WAIT_MS = 2_000;
 const DRAIN_POLL_MS = 50;
 /** Of `SHUTDOWN_TIMEOUT_MS`, what is kept after the last Tencent call is answered for writing its response. */
 const RESPONSE_MARGIN_MS = 500;
+/** How long shutdown waits for the last spans to be exported. */
+const TRACES_FLUSH_MS = 2_000;
 
 /** `logger`: a pino logger to use, `false` for none; by default one from the configuration (`LOG_LEVEL`). */
 export async function startService(
@@ -127,6 +129,7 @@ export async function startService(
         onEvict: metrics.idempotencyEvicted,
       });
   if (idempotency instanceof MemoryIdempotencyStore) metrics.watchIdempotency(idempotency);
+  if (redis) metrics.watchRedis(() => redisHealth(redis) === 'ready');
 
   let shuttingDown = false;
   // Not ready only when this replica cannot serve: shutting down, or its budget has no safe way to admit a call.
@@ -208,8 +211,9 @@ export async function startService(
     await credentials?.close();
     await redis?.quit().catch(() => redis.disconnect());
     await sandbox?.emulator.close();
-    // Last: every operation has ended its span by now, and what is still buffered is exported.
-    await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'traces not exported'));
+    // Last: every operation has ended its span by now. Bounded: an unreachable collector must not hold the exit.
+    const exported = tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'traces not exported'));
+    await Promise.race([exported, delay(TRACES_FLUSH_MS, undefined, { ref: false })]);
   };
 
   return {
