@@ -70,6 +70,7 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(operation).toMatchObject({
       traceId: TRACE_ID,
       parentSpanId: CALLER_SPAN,
+      traceState: 'vendor=opaque',
       kind: SPAN_KIND.server,
       attributes: {
         'graphql.operation.name': 'CancelQr',
