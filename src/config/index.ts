@@ -8,6 +8,7 @@ import type { CallerIdentity, IdentityField } from '../resolvers/caller.js';
 import { type CredentialChain, discoverChain, profileFiles } from '../tencent/credentials/index.js';
 import { ENVIRONMENT_ENDPOINTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
 import type { LogLevel } from '../telemetry/logger.js';
+import type { TracingConfig } from '../telemetry/tracing.js';
 import type { TencentLanguage } from '../tencent/language.js';
 import { type ApiKeyEntry, Environment } from './schema.js';
 import { ConfigError } from './error.js';
@@ -108,6 +109,8 @@ export interface Config {
   /** Least severe level logged; JSON lines when `production`, pretty ones otherwise. */
   logLevel: LogLevel;
   protection: Protection;
+  /** Absent: no OTLP endpoint, no tracing. */
+  tracing: TracingConfig | undefined;
 }
 
 function describe(error: z.ZodError): string {
@@ -181,6 +184,13 @@ function authConfig(vars: Environment, production: boolean): AuthConfig | undefi
     );
   }
   return undefined;
+}
+
+/** The OTLP endpoint as the OpenTelemetry specification resolves it: the signal's own URL as is, else the base's `v1/traces`. */
+function tracingFrom(vars: Environment): TracingConfig | undefined {
+  const base = vars.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url = vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base.replace(/\/$/, '')}/v1/traces`);
+  return url ? { url, serviceName: vars.OTEL_SERVICE_NAME } : undefined;
 }
 
 /** GraphiQL and introspection default to off in production; a trusted documents manifest is read and checked now. */
@@ -288,5 +298,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home = homedir(
     browser: { corsOrigins: vars.CORS_ORIGINS ?? (production ? [] : 'loopback') },
     logLevel: vars.LOG_LEVEL,
     protection: protectionFrom(vars, production),
+    tracing: tracingFrom(vars),
   };
 }

@@ -22,6 +22,7 @@ export const GROUPS = [
   'Browsers',
   'Abuse limits',
   'Logs',
+  'Tracing',
 ] as const;
 export type Group = (typeof GROUPS)[number];
 
@@ -371,6 +372,22 @@ export const Environment = z.object({
   LOG_LEVEL: oneOf(LOG_LEVELS)
     .default('info')
     .meta({ group: 'Logs', description: 'Least severe level written; `debug` adds graphql-yoga’s own lines' }),
+
+  OTEL_EXPORTER_OTLP_ENDPOINT: baseUrl.optional().meta({
+    group: 'Tracing',
+    defaultText: 'unset: no tracing',
+    description:
+      'OTLP/HTTP collector to send traces to (JSON encoding), e.g. `http://127.0.0.1:4318`; spans go to its `/v1/traces`. Unset (and no `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), the OpenTelemetry SDK is not even loaded',
+  }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: baseUrl.optional().meta({
+    group: 'Tracing',
+    defaultText: 'from `OTEL_EXPORTER_OTLP_ENDPOINT`',
+    description: 'The full URL spans are posted to, used as it is; takes precedence over `OTEL_EXPORTER_OTLP_ENDPOINT`',
+  }),
+  OTEL_SERVICE_NAME: text.default('esign-graphql').meta({
+    group: 'Tracing',
+    description: 'The `service.name` spans are exported under',
+  }),
 });
 export type Environment = z.output<typeof Environment>;
 

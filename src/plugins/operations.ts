@@ -4,16 +4,19 @@
  * context's `trace`), and logs and counts each operation when its result is
  * ready. Its line is the audit trail: the caller, and for each mutation the
  * Tencent action, the identities it acted as, what it acted on, its outcome
- * and Tencent's RequestId.
+ * and Tencent's RequestId. With tracing on, it takes the operation's span into
+ * the scope, names it in the line (`traceId`, `spanId`) and ends it there.
  */
 import { type DocumentNode, getOperationAST, type OperationDefinitionNode, parse } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import { traceFields } from '../telemetry/tracing.js';
 import { millisecondsSince, REQUEST_ID_HEADER, type RequestScope, requestIdFrom } from '../telemetry/request-scope.js';
 import type { MutationOutcome } from '../resolvers/context.js';
 import { authenticatedCaller } from './auth/plugin.js';
 import type { OutcomeLog } from './outcomes.js';
+import type { TracingPlugin } from './tracing.js';
 
 type ExecutionResultLike = { data?: unknown; errors?: readonly unknown[] | undefined } | AsyncIterable<unknown>;
 
@@ -85,10 +88,12 @@ function report(logger: Logger, metrics: Metrics, scope: RequestScope, results: 
   const operation = scope.operation ?? 'anonymous';
   const type = scope.operationType ?? 'unknown';
   metrics.operationFinished(operation, type, results, elapsedMs / 1000);
+  scope.span?.end({ operation, type, outcome: results, requestId: scope.requestId });
   const mutations = audit.outcomes.filter((outcome) => outcome.action !== undefined).map(audited);
   logger.info(
     {
       reqId: scope.requestId,
+      ...(scope.span ? traceFields(scope.span) : {}),
       operation,
       operationType: type,
       outcome: results.join(','),
@@ -105,9 +110,16 @@ export interface OperationsOptions {
   logger: Logger;
   metrics: Metrics;
   outcomes: OutcomeLog;
+  /** The tracing plugin, when tracing is on; it must come before this one. */
+  spans?: Pick<TracingPlugin, 'spanOf'> | undefined;
 }
 
-export function useOperations({ logger, metrics, outcomes }: OperationsOptions): Plugin<{ trace?: RequestScope }> {
+export function useOperations({
+  logger,
+  metrics,
+  outcomes,
+  spans,
+}: OperationsOptions): Plugin<{ trace?: RequestScope }> {
   // Keyed by the operation's context object: yoga gives each operation of a batch one of its own.
   const operations = new WeakMap<object, { scope: RequestScope; requested: Requested }>();
   const requestIds = new WeakMap<Request, string>();
@@ -126,6 +138,7 @@ export function useOperations({ logger, metrics, outcomes }: OperationsOptions):
         requestId: requestIdOf(request),
         startedAt: performance.now(),
         operation: acceptedName(params.operationName),
+        span: spans?.spanOf(context),
       };
       operations.set(context, { scope, requested: params });
     },

@@ -43,6 +43,7 @@ export function actionResolver<A extends TencentAction, Input, Success extends S
     const called = await ctx.tencent.call(action, parsed.data, {
       requestId: ctx.trace?.requestId,
       operation: ctx.trace?.operation,
+      span: ctx.trace?.span,
       // Tencent's budget is shared fairly between callers: one caller's burst waits behind the others' turns.
       callerId: ctx.caller?.id,
       signal: ctx.signal,

@@ -15,6 +15,7 @@ import { useCsrfPrevention } from '../plugins/browser/csrf.js';
 import { type ExampleValues, exampleOperations } from '../plugins/browser/graphiql.js';
 import { useGraphiQL } from '../plugins/browser/graphiql-page.js';
 import { useSecurityHeaders } from '../plugins/browser/security-headers.js';
+import { useIdempotencyMetrics } from '../plugins/idempotency/metrics.js';
 import { useIdempotency } from '../plugins/idempotency/plugin.js';
 import type { IdempotencyStore } from '../plugins/idempotency/store.js';
 import { useMetricsEndpoint } from '../plugins/metrics-endpoint.js';
@@ -26,11 +27,13 @@ import { useDocumentLimits } from '../plugins/protection/limits.js';
 import { useRequestParseErrors } from '../plugins/protection/request-parse.js';
 import { useTrustedDocuments } from '../plugins/protection/trusted-documents.js';
 import { type Readiness, useReadiness } from '../plugins/readiness.js';
+import { useTracing } from '../plugins/tracing.js';
 import type { SandboxControls, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
 import { type Logger, yogaLoggerFor } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { languageFor } from '../tencent/language.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -50,6 +53,8 @@ export interface AppOptions {
   exampleValues: ExampleValues;
   /** Sandbox mode's controls (`resetSandbox`); absent in every other mode. */
   sandbox?: SandboxControls | undefined;
+  /** Present when an OTLP endpoint is configured. */
+  tracing?: Tracing | undefined;
 }
 
 export type YogaApp = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -76,6 +81,7 @@ export function createApp(options: AppOptions): YogaApp {
   const { protection, auth } = config;
   const yogaLogger = yogaLoggerFor(logger);
   const outcomes = createOutcomeLog();
+  const tracing = options.tracing ? useTracing({ tracing: options.tracing }) : undefined;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -120,8 +126,10 @@ export function createApp(options: AppOptions): YogaApp {
       ...(auth ? [useCallerAuthentication(auth, { logger: yogaLogger, onRefused: metrics.authRefused })] : []),
       // Refuses the requests a browser sends cross-site without a preflight (GET, forms, text/plain).
       useCsrfPrevention(),
-      useOperations({ logger, metrics, outcomes }),
+      ...(tracing ? [tracing] : []),
+      useOperations({ logger, metrics, outcomes, spans: tracing }),
       useIdempotency(options.idempotency, { outcomes, logger: yogaLogger }),
+      useIdempotencyMetrics(metrics),
       // Last, so it compresses the response as every other plugin left it.
       useCompression(),
     ],

@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { tencentObserver } from '../telemetry/tencent-observer.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { type AttemptCaller, type CallerChain, createCallerChain } from '../tencent/caller/index.js';
 
 export interface ConfiguredChain extends CallerChain {
@@ -18,9 +19,10 @@ export function callerChainFor(
   redis: Redis | undefined,
   log: Logger,
   metrics: Metrics,
+  tracing?: Tracing,
 ): ConfiguredChain {
   const { reliability } = config;
-  const observer = tencentObserver(log, metrics);
+  const observer = tencentObserver(log, metrics, tracing);
   let joined!: () => void;
   const admitting = new Promise<void>((resolve) => (joined = resolve));
   const chain = createCallerChain(

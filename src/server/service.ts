@@ -13,6 +13,7 @@ import { RedisIdempotencyStore } from '../plugins/idempotency/redis-store.js';
 import type { ServiceMode } from '../schema/builder.js';
 import { type Logger, loggerFor } from '../telemetry/logger.js';
 import { Metrics } from '../telemetry/metrics.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { TencentClient } from '../tencent/client.js';
 import {
   type CredentialEvents,
@@ -93,6 +94,8 @@ const REDIS_STARTUP_WAIT_MS = 2_000;
 const DRAIN_POLL_MS = 50;
 /** Of `SHUTDOWN_TIMEOUT_MS`, what is kept after the last Tencent call is answered for writing its response. */
 const RESPONSE_MARGIN_MS = 500;
+/** How long shutdown waits for the last spans to be exported. */
+const TRACES_FLUSH_MS = 2_000;
 
 /** `logger`: a pino logger to use, `false` for none; by default one from the configuration (`LOG_LEVEL`). */
 export async function startService(
@@ -114,7 +117,8 @@ export async function startService(
     timeoutMs: config.timeoutMs,
     now: options.now,
   });
-  const chain = callerChainFor(config, client, redis, log, metrics);
+  const tracing = config.tracing ? await startTracing(config.tracing) : undefined;
+  const chain = callerChainFor(config, client, redis, log, metrics, tracing);
   metrics.watch({ breakers: chain.breakers, budget: chain.budget });
   // A duplicate request waits for the first as long as the first can take.
   const timings = { ttlMs: config.idempotencyTtlSeconds * 1000, waitMs: config.timeoutMs };
@@ -125,6 +129,7 @@ export async function startService(
         onEvict: metrics.idempotencyEvicted,
       });
   if (idempotency instanceof MemoryIdempotencyStore) metrics.watchIdempotency(idempotency);
+  if (redis) metrics.watchRedis(() => redisHealth(redis) === 'ready');
 
   let shuttingDown = false;
   // Not ready only when this replica cannot serve: shutting down, or its budget has no safe way to admit a call.
@@ -153,6 +158,7 @@ export async function startService(
     readiness,
     exampleValues: sandbox?.exampleValues ?? PLACEHOLDER_VALUES,
     sandbox: sandbox?.controls,
+    tracing,
   });
 
   if (redis) {
@@ -205,6 +211,9 @@ export async function startService(
     await credentials?.close();
     await redis?.quit().catch(() => redis.disconnect());
     await sandbox?.emulator.close();
+    // Last: every operation has ended its span by now. Bounded: an unreachable collector must not hold the exit.
+    const exported = tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'traces not exported'));
+    await Promise.race([exported, delay(TRACES_FLUSH_MS, undefined, { ref: false })]);
   };
 
   return {

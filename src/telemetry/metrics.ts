@@ -1,9 +1,10 @@
 /**
  * The service's Prometheus metrics, in a registry of its own: GraphQL
  * operations, Tencent calls, the call budget's queue and waits, the circuit
- * breakers, and Node's default process metrics.
+ * breakers, idempotency, Redis, what is running, and Node's default process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BUILD } from './build.js';
 import type { BreakerState, BudgetMode } from '../tencent/caller/index.js';
 import { SERVICES, type Service } from '../tencent/endpoints.js';
 
@@ -58,6 +59,8 @@ export class Metrics {
   private readonly breakerTransitions: Counter<'service' | 'state'>;
   private readonly authRefusals: Counter<'reason'>;
   private readonly idempotencyEvictions: Counter;
+  private readonly idempotencyReplays: Counter;
+  private readonly idempotencyRefusals: Counter<'reason'>;
   private readonly credentialRenewals: Counter<'provider' | 'result'>;
   private readonly credentialExpiry: Gauge<'provider'>;
 
@@ -125,6 +128,23 @@ export class Metrics {
       labelNames: ['provider'],
       registers,
     });
+    this.idempotencyReplays = new Counter({
+      name: 'idempotency_replays_total',
+      help: 'Requests answered with an earlier result of their Idempotency-Key, without calling Tencent',
+      registers,
+    });
+    this.idempotencyRefusals = new Counter({
+      name: 'idempotency_refusals_total',
+      help: 'Requests with an Idempotency-Key refused, by reason (`BAD_IDEMPOTENCY_KEY`, `IDEMPOTENCY_KEY_REUSED`, `IDEMPOTENCY_KEY_IN_USE`, `IDEMPOTENCY_UNAVAILABLE`)',
+      labelNames: ['reason'],
+      registers,
+    });
+    new Gauge({
+      name: 'esign_graphql_build_info',
+      help: 'Always 1; its labels say what is running: the package version and Node’s',
+      labelNames: ['version', 'node'],
+      registers,
+    }).set({ version: BUILD.version, node: BUILD.node }, 1);
     const metrics = this;
     new Gauge({
       name: 'idempotency_records',
@@ -182,6 +202,18 @@ export class Metrics {
     this.idempotencyRecords = records;
   }
 
+  /** Reads whether Redis is ready at each scrape; without Redis the series is absent (an unlabelled gauge would read 0). */
+  watchRedis(ready: () => boolean): void {
+    new Gauge({
+      name: 'redis_up',
+      help: 'Whether the Redis connection (`REDIS_URL`) is ready: 1, or 0 while it is unreachable; absent without Redis',
+      registers: [this.registry],
+      collect() {
+        this.set(ready() ? 1 : 0);
+      },
+    });
+  }
+
   operationFinished(operation: string, type: string, results: readonly string[], seconds: number): void {
     const name = this.operationNames.of(operation);
     // Label objects written out: spreading one into another costs more than the counting.
@@ -211,6 +243,15 @@ export class Metrics {
   readonly idempotencyEvicted = (): void => {
     this.idempotencyEvictions.inc();
   };
+
+  idempotencyReplayed(): void {
+    this.idempotencyReplays.inc();
+  }
+
+  idempotencyRefused(reason: string): void {
+    this.idempotencyRefusals.inc({ reason });
+  }
+
   credentialsRefreshed(provider: string, expiresAt: number): void {
     this.credentialRenewals.inc({ provider, result: 'ok' });
     this.credentialExpiry.set({ provider }, expiresAt / 1000);

@@ -6,6 +6,7 @@
  * (`npm run bench`).
  */
 import { randomUUID } from 'node:crypto';
+import type { OperationSpan } from './tracing.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -16,6 +17,8 @@ export interface RequestScope {
   /** The operation's name, once known. */
   operation?: string | undefined;
   operationType?: string | undefined;
+  /** The operation's span, while tracing is on: its ids go into the operation's log lines and Tencent calls. */
+  span?: OperationSpan | undefined;
 }
 
 // Visible ASCII only and bounded: an id taken from a client must not be able to forge or flood a log line.

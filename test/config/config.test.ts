@@ -255,6 +255,37 @@ describe('loadConfig', () => {
     expect(message).not.toContain('session-secret');
   });
 
+  it('traces only with an OTLP endpoint: the signal’s own URL as it is, else the base’s /v1/traces', () => {
+    expect(loadConfig({}, EMPTY_HOME).tracing).toBeUndefined();
+    const base = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
+    expect(loadConfig(base, EMPTY_HOME).tracing).toEqual({
+      url: 'http://127.0.0.1:4318/v1/traces',
+      serviceName: 'esign-graphql',
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/otlp/' }, EMPTY_HOME).tracing?.url).toBe(
+      'http://collector:4318/otlp/v1/traces',
+    );
+    const traces = {
+      ...base,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://apm.example/traces',
+      OTEL_SERVICE_NAME: 'esign-a',
+    };
+    expect(loadConfig(traces, EMPTY_HOME).tracing).toEqual({
+      url: 'https://apm.example/traces',
+      serviceName: 'esign-a',
+    });
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /^Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT: /],
+    [
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://user:token@collector/v1/traces' },
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: must not contain a user name or password/,
+    ],
+  ])('refuses a bad OTLP endpoint %j naming the variable', (env, message) => {
+    expect(configError(env)).toMatch(message);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }, EMPTY_HOME)).toMatchObject(
       {

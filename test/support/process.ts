@@ -13,12 +13,15 @@ export interface ServiceProcess {
   child: ChildProcessByStdio<null, Readable, Readable>;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
+  /** What it printed on stdout alone, and on stderr alone. */
+  stdout(): string;
+  stderr(): string;
   /** Sends SIGTERM and answers the exit code once its output has all been read. */
   stop(): Promise<number | null>;
 }
 
-/** The start-up record, pretty or JSON: `… GraphQL endpoint … {"url":"http://…"}`. */
-const READY_LINE = /GraphQL endpoint[^\n]*"url":"([^"]+)"/;
+/** The start-up record, pretty (`… GraphQL endpoint … {"url":"http://…"}`) or a JSON line (`{…"url":"http://…",…"msg":"GraphQL endpoint …"}`). */
+const READY_LINE = /GraphQL endpoint[^\n]*"url":"([^"]+)"|"url":"([^"]+)"[^\n]*GraphQL endpoint/;
 
 export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [compiled()], {
@@ -35,16 +38,23 @@ export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const printed = { stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      printed[stream] += chunk.toString();
+    });
+  }
   while (!READY_LINE.test(output)) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
     await sleep(50);
   }
   return {
-    url: READY_LINE.exec(output)![1]!,
+    url: READY_LINE.exec(output)!.slice(1).find(Boolean)!,
     child,
     output: () => output,
+    stdout: () => printed.stdout,
+    stderr: () => printed.stderr,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

@@ -1,8 +1,11 @@
 /**
  * The reliability series: the call budget's queue and waits, the circuit
  * breakers, read from the caller chain as the service configures it, over
- * real HTTP to the emulator.
+ * real HTTP to the emulator; idempotency replays and refusals and Redis's
+ * state from the whole service; what is running.
  */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { DEMO } from '../../src/emulator/seed.js';
@@ -12,7 +15,17 @@ import { ChannelCancelMultiFlowSignQRCode } from '../../src/tencent/essbasic.js'
 import { capturedLog } from '../support/captured-log.js';
 import { clientFor, useEmulator } from '../support/emulator.js';
 import { sample } from '../support/prometheus.js';
-import { EMPTY_HOME } from '../support/service.js';
+import { redisAvailable, startRedis } from '../support/redis.js';
+import {
+  CANCEL_QR_CODE,
+  DEMO_AGENT,
+  EMPTY_HOME,
+  post,
+  seedQrCode,
+  serviceFor,
+  useService,
+  useServices,
+} from '../support/service.js';
 
 const emulator = useEmulator();
 const clients: { close(): Promise<void> }[] = [];
@@ -97,5 +110,66 @@ describe('BoundedLabel', () => {
       'other',
       'b',
     ]);
+  });
+});
+
+describe('build info', () => {
+  it('is 1, labelled with the package’s version and Node’s', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    const text = await new Metrics().registry.metrics();
+    expect(sample(text, 'esign_graphql_build_info', { version, node: process.versions.node })).toBe(1);
+  });
+});
+
+const scrape = async (url: string) => (await fetch(new URL('/metrics', url))).text();
+const cancelWithKey = (url: string, key: string, qrCodeId: string) =>
+  post(
+    url,
+    { query: CANCEL_QR_CODE, variables: { input: { agent: DEMO_AGENT, qrCodeId } } },
+    { 'idempotency-key': key },
+  );
+
+describe('idempotency series', () => {
+  const service = useService(() => serviceFor(emulator.current));
+
+  it('count replays, and refusals by reason', async () => {
+    const { url } = service.current;
+    const key = randomUUID();
+    const qrCodeId = seedQrCode(emulator.current);
+    expect((await cancelWithKey(url, key, qrCodeId)).status).toBe(200);
+    expect((await cancelWithKey(url, key, qrCodeId)).body.extensions).toEqual({ idempotentReplay: true });
+    expect((await cancelWithKey(url, key, qrCodeId)).body.extensions).toEqual({ idempotentReplay: true });
+    expect((await cancelWithKey(url, key, seedQrCode(emulator.current))).status).toBe(422);
+    expect((await cancelWithKey(url, 'x'.repeat(256), qrCodeId)).status).toBe(400);
+    const text = await scrape(url);
+    expect(sample(text, 'idempotency_replays_total')).toBe(2);
+    expect(sample(text, 'idempotency_refusals_total', { reason: 'IDEMPOTENCY_KEY_REUSED' })).toBe(1);
+    expect(sample(text, 'idempotency_refusals_total', { reason: 'BAD_IDEMPOTENCY_KEY' })).toBe(1);
+    // Errors that are not the plugin's refusals count nowhere.
+    await post(url, { query: 'query Broken { nope }' }, { 'idempotency-key': randomUUID() });
+    expect(await scrape(url)).not.toMatch(/^idempotency_refusals_total\{reason="(?!BAD_|IDEMPOTENCY_KEY_REUSED)/m);
+  });
+
+  it('has no redis_up series without Redis', async () => {
+    expect(await scrape(service.current.url)).not.toMatch(/^redis_up/m);
+  });
+});
+
+describe.skipIf(!redisAvailable)('Redis series', () => {
+  const start = useServices(emulator);
+
+  it('redis_up follows the connection, and keyed requests refused meanwhile are counted', async () => {
+    const redis = await startRedis();
+    const { url } = await start({ REDIS_URL: redis.url });
+    expect(sample(await scrape(url), 'redis_up')).toBe(1);
+    await redis.stop();
+    await vi.waitFor(async () => expect(sample(await scrape(url), 'redis_up')).toBe(0), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    expect((await cancelWithKey(url, randomUUID(), seedQrCode(emulator.current))).status).toBe(503);
+    expect(sample(await scrape(url), 'idempotency_refusals_total', { reason: 'IDEMPOTENCY_UNAVAILABLE' })).toBe(1);
   });
 });

@@ -25,6 +25,7 @@ import type {
   Language,
   TencentCaller,
   TencentOutcome,
+  TraceSpan,
   UpstreamReason,
 } from './types.js';
 import type { BudgetMode } from './window.js';
@@ -81,6 +82,7 @@ const RETRY_MAX_DELAY_MS = 2_000;
 class Call implements AttemptOptions, AttemptControl {
   readonly requestId: string | undefined;
   readonly operation: string | undefined;
+  readonly span: TraceSpan | undefined;
   readonly language: Language | undefined;
   readonly control = this;
   timeoutMs = 0;
@@ -100,6 +102,7 @@ class Call implements AttemptOptions, AttemptControl {
   ) {
     this.requestId = options.requestId;
     this.operation = options.operation;
+    this.span = options.span;
     this.language = options.language;
   }
 

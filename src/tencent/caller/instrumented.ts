@@ -6,7 +6,7 @@
 import type { ReplyOf, RequestOf, TencentAction } from '../action.js';
 import type { Service } from '../endpoints.js';
 import type { Clock } from './clock.js';
-import type { AttemptCaller, AttemptOptions, TencentOutcome } from './types.js';
+import type { AttemptCaller, AttemptOptions, TencentOutcome, TraceSpan } from './types.js';
 
 /** One attempt, as logged: the README's "Logs" fields. */
 export interface TencentCallRecord {
@@ -25,6 +25,8 @@ export interface TencentCallRecord {
   attempt: number;
   /** Why no Tencent answer came (upstream failures only; Tencent's own messages are not logged: they may quote the request). */
   error?: string;
+  /** The caller's span (tracing only): the attempt's own span is recorded under it. Not a log field. */
+  parent?: TraceSpan;
 }
 
 /** `OK`, Tencent's error code, or `upstream:<reason>` (`rate-limited` cannot occur this close to the client). */
@@ -71,6 +73,7 @@ export class InstrumentedCaller implements AttemptCaller {
       attempt: options?.attempt ?? 1,
     };
     if (!outcome.ok && outcome.failure.kind === 'upstream') record.error = outcome.failure.message;
+    if (options?.span) record.parent = options.span;
     this.report(record);
     return outcome;
   }

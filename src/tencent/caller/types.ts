@@ -33,10 +33,19 @@ export function isRequestLimitExceeded(code: string): boolean {
   return code.startsWith('RequestLimitExceeded');
 }
 
-/** The request a call is made for, as the log lines name it. */
+/** A W3C trace context span (lowercase hex ids): the caller's, under which a call's own span is recorded. */
+export interface TraceSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+}
+
+/** The request a call is made for, as the log lines and traces name it. */
 export interface CallTrace {
   readonly requestId: string;
   readonly operation?: string | undefined;
+  /** Present only while tracing is on. */
+  readonly span?: TraceSpan | undefined;
 }
 
 /** Sent as `X-TC-Language`: the language of Tencent's messages. */
@@ -51,6 +60,7 @@ import type { TencentLanguage as Language } from '../language.js';
 export interface CallOptions {
   readonly requestId?: string | undefined;
   readonly operation?: string | undefined;
+  readonly span?: TraceSpan | undefined;
   /** Whose share of the call budget this is (a tenant, an API key); absent: one shared `anonymous` caller. */
   readonly callerId?: string | undefined;
   /** Aborted when the caller has gone: a call not yet written is then never sent. */
@@ -95,6 +105,7 @@ export interface AttemptControl {
 export interface AttemptOptions {
   readonly requestId?: string | undefined;
   readonly operation?: string | undefined;
+  readonly span?: TraceSpan | undefined;
   readonly language?: Language | undefined;
   /** Time left until the call's deadline, pool wait included; default: the client's `timeoutMs`. */
   readonly timeoutMs?: number | undefined;
