@@ -101,8 +101,9 @@ export function useIdempotency(
           case 'replay':
             return { data: claim.result.data, extensions: { idempotentReplay: true } };
           case 'unknown':
+            // The count, not the calls' names: those are the client's aliases.
             logger.warn(
-              `Idempotency-Key repeat answered outcome unknown: its first request sent ${claim.sent.join(', ')} and never finished`,
+              `Idempotency-Key repeat answered outcome unknown: its first request sent ${claim.sent.length} call(s) to Tencent and never finished`,
             );
             return refusal(
               'A request with this Idempotency-Key was sent to Tencent but never finished (the replica running it stopped), so whether it took effect is unknown; it is not sent again under this key. To learn the state, repeat the request with a new Idempotency-Key: a cancel that already took effect answers its not-found or invalid error.',
