@@ -6,15 +6,23 @@ import { freePort } from '../loopback.js';
 export interface RedisServer {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a crash (nothing flushed that was not already). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `port`: to start one again where a stopped one listened (a restart, as clients see it). */
-export async function startRedisServer(command = 'redis-server', port?: number): Promise<RedisServer> {
+/**
+ * `port`: to start one again where a stopped one listened (a restart, as clients see it). `args`: more
+ * configuration, after (and so over) the defaults of no persistence, e.g. `--appendonly yes --dir …`.
+ */
+export async function startRedisServer(
+  command = 'redis-server',
+  port?: number,
+  args: readonly string[] = [],
+): Promise<RedisServer> {
   const listenOn = port ?? (await freePort());
   const child: ChildProcess = spawn(
     command,
-    ['--port', String(listenOn), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(listenOn), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -35,9 +43,9 @@ export async function startRedisServer(command = 'redis-server', port?: number):
   return {
     url: `redis://127.0.0.1:${listenOn}`,
     port: listenOn,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
       await once(child, 'exit');
     },
   };

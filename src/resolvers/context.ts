@@ -49,4 +49,16 @@ export interface ResolverContext {
   language?: TencentLanguage | undefined;
   /** Present in sandbox mode only. */
   sandbox?: SandboxControls | undefined;
+  /** Present when the request has an `Idempotency-Key`: see `MarkSent`. */
+  markSent?: MarkSent | undefined;
 }
+
+/**
+ * Marks one Tencent call of this operation "sent" in the request's idempotency record; give it as the call's
+ * `beforeSend` (`() => markSent(call)`), so it is awaited just before the request is written, and if it fails the
+ * call is not sent. `call` names the call within the operation and is the same on every repeat of the request:
+ * the mutation's response key (`result`), and where a mutation makes one call per list item, that key and the
+ * item's index (`results.3`). A repeat finding calls marked sent by a request that never finished (its replica
+ * died) answers `IDEMPOTENCY_OUTCOME_UNKNOWN` naming them, and sends nothing again.
+ */
+export type MarkSent = (call: string) => Promise<void>;

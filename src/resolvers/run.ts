@@ -19,27 +19,38 @@ export interface ActionResolverOptions<A extends TencentAction, Input, Success e
   audit: (request: RequestOf<A>) => Pick<MutationOutcome, 'actingAs' | 'target'>;
 }
 
-export type ActionResolver<Input, Success> = (input: Input, ctx: ResolverContext) => Promise<Success | ErrorResult>;
+/** `call` names this Tencent call within the operation, for its idempotency record (`MarkSent`). */
+export type ActionResolver<Input, Success> = (
+  input: Input,
+  ctx: ResolverContext,
+  call: string,
+) => Promise<Success | ErrorResult>;
 
 export function actionResolver<A extends TencentAction, Input, Success extends SuccessResult<string>>(
   options: ActionResolverOptions<A, Input, Success>,
 ): ActionResolver<Input, Success> {
   const { action, input: schema, withDefaults, callerBindings, success, audit } = options;
   const toError = failureMapper(action);
-  return async (given, ctx) => {
+  return async (given, ctx, call) => {
     const outcome: MutationOutcome = { typename: '', action: action.name };
-    const result = await resolve(given, ctx, outcome);
+    const result = await resolve(given, ctx, call, outcome);
     outcome.typename = result.__typename;
     ctx.outcomes.push(outcome);
     return result;
   };
 
-  async function resolve(given: Input, ctx: ResolverContext, outcome: MutationOutcome): Promise<Success | ErrorResult> {
+  async function resolve(
+    given: Input,
+    ctx: ResolverContext,
+    call: string,
+    outcome: MutationOutcome,
+  ): Promise<Success | ErrorResult> {
     const bound = ctx.caller ? bindToCaller(given, ctx.caller, callerBindings) : { ok: true as const, input: given };
     if (!bound.ok) return bound.error;
     const parsed = schema.safeParse(withDefaults(bound.input, ctx.defaults));
     if (!parsed.success) return validationResult(parsed.error, 'input');
     Object.assign(outcome, audit(parsed.data));
+    const { markSent } = ctx;
     const called = await ctx.tencent.call(action, parsed.data, {
       requestId: ctx.trace?.requestId,
       operation: ctx.trace?.operation,
@@ -48,6 +59,7 @@ export function actionResolver<A extends TencentAction, Input, Success extends S
       callerId: ctx.caller?.id,
       signal: ctx.signal,
       language: ctx.language,
+      beforeSend: markSent && (() => markSent(call)),
     });
     if (called.ok) {
       outcome.tencentRequestId = called.requestId;

@@ -81,7 +81,8 @@ export function actionMutation<A extends TencentAction, Input, Success extends S
         }),
       },
       // Pothos cannot narrow the argument object of a generic input type; `input` is required above.
-      resolve: (_root, args, ctx) => resolve((args as { input: Input }).input, ctx),
+      // The response key names the call in the request's idempotency record: an alias, else the field's name.
+      resolve: (_root, args, ctx, info) => resolve((args as { input: Input }).input, ctx, String(info.path.key)),
     }),
   );
 }

@@ -34,3 +34,16 @@ export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<Red
     redis.once('ready', onReady);
   });
 }
+
+/**
+ * Whether Redis keeps an append-only file (`INFO persistence`, `aof_enabled`), without which a restart loses every
+ * idempotency record; undefined when it cannot tell (INFO refused, or Redis unreachable).
+ */
+export async function appendOnly(redis: Redis): Promise<boolean | undefined> {
+  try {
+    const match = /^aof_enabled:(\d)/m.exec(await redis.info('persistence'));
+    return match ? match[1] === '1' : undefined;
+  } catch {
+    return undefined;
+  }
+}

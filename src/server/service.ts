@@ -25,7 +25,7 @@ import {
 import { SERVICES } from '../tencent/endpoints.js';
 import { createApp, GRAPHQL_PATH } from './app.js';
 import { callerChainFor } from './caller-chain.js';
-import { connectRedis, type RedisHealth, redisHealth, waitForRedis } from './redis.js';
+import { appendOnly, connectRedis, type RedisHealth, redisHealth, waitForRedis } from './redis.js';
 
 export interface RunningService {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
@@ -90,6 +90,8 @@ export interface ServiceOptions {
 }
 
 const REDIS_STARTUP_WAIT_MS = 2_000;
+const AOF_OFF =
+  'Redis reports aof_enabled:0: idempotency records (results, and calls marked sent) are lost if Redis restarts; set appendonly yes with appendfsync everysec or always';
 /** How often, while shutting down, connections that finished their request are closed. */
 const DRAIN_POLL_MS = 50;
 /** Of `SHUTDOWN_TIMEOUT_MS`, what is kept after the last Tencent call is answered for writing its response. */
@@ -131,6 +133,8 @@ export async function startService(
   if (idempotency instanceof MemoryIdempotencyStore) metrics.watchIdempotency(idempotency);
   if (redis) metrics.watchRedis(() => redisHealth(redis) === 'ready');
 
+  /** Redis's append-only file, as last seen: `off` means idempotency records do not survive a Redis restart. */
+  let aof: 'on' | 'off' | 'unknown' = 'unknown';
   let shuttingDown = false;
   // Not ready only when this replica cannot serve: shutting down, or its budget has no safe way to admit a call.
   // Redis unreachable alone is not that: the budget falls back to this replica's share, and only keyed requests fail.
@@ -144,6 +148,9 @@ export async function startService(
       redis: redisState,
       budget,
       breakers: Object.fromEntries(SERVICES.map((service) => [service, chain.breakers[service].state])),
+      ...(redis ? { redisAof: aof } : {}),
+      // Reported, not a reason to be unready: every replica shares the one Redis, and serving goes on.
+      ...(aof === 'off' ? { warnings: [AOF_OFF] } : {}),
     };
   };
 
@@ -169,9 +176,20 @@ export async function startService(
       if (health === 'ready') log.info('Redis connected: call budget and idempotency records are shared');
       else log.warn(`Redis unreachable${detail}: requests with an Idempotency-Key are refused until it is back`);
     };
-    redis.on('ready', () => report('ready'));
+    // Asked at each (re)connection: a Redis restarted may come back with another configuration.
+    const checkAof = async () => {
+      const enabled = await appendOnly(redis);
+      const was = aof;
+      aof = enabled === undefined ? 'unknown' : enabled ? 'on' : 'off';
+      if (aof === 'off' && was !== 'off') log.warn(AOF_OFF);
+    };
+    redis.on('ready', () => {
+      report('ready');
+      void checkAof();
+    });
     redis.on('error', (error: Error) => report('unreachable', ` (${error.message})`));
     report(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS));
+    if (reported === 'ready') await checkAof();
     // Connected: let the budget join the other replicas before taking traffic (bounded, as Redis may be down).
     if (reported === 'ready')
       await Promise.race([chain.admitting, delay(REDIS_STARTUP_WAIT_MS, undefined, { ref: false })]);

@@ -56,7 +56,8 @@ export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = 
     stdout: () => printed.stdout,
     stderr: () => printed.stderr,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      // Exited, or killed by a signal (a test's SIGKILL): its 'close' has come and gone.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       // 'close', not 'exit': it comes once stdout and stderr have ended, so output() is complete.
       const [code] = (await once(child, 'close')) as [number | null];

@@ -19,9 +19,9 @@ if (!redisAvailable) {
 
 export type { RedisServer };
 
-/** `port`: to start one again where a stopped one listened (a restart, as clients see it). */
-export async function startRedis(port?: number): Promise<RedisServer> {
-  return startRedisServer(REDIS_SERVER, port);
+/** `port`: to start one again where a stopped one listened (a restart, as clients see it); `args`: more configuration. */
+export async function startRedis(port?: number, args: readonly string[] = []): Promise<RedisServer> {
+  return startRedisServer(REDIS_SERVER, port, args);
 }
 
 /** One redis-server for the enclosing `describe`, stopped after its tests. */

@@ -1,4 +1,4 @@
-import type { Claim, IdempotencyStore, StoredResult, StoreTimings } from './store.js';
+import type { Claim, IdempotencyStore, Lease, StoredResult, StoreTimings } from './store.js';
 
 interface Entry {
   fingerprint: string;
@@ -55,8 +55,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       this.makeRoom();
       let settle!: () => void;
       const settled = new Promise<void>((resolve) => (settle = resolve));
-      this.entries.set(key, { fingerprint, expiresAt: this.now() + this.timings.ttlMs, settled, settle });
-      return { state: 'new' };
+      const claimed: Entry = { fingerprint, expiresAt: this.now() + this.timings.ttlMs, settled, settle };
+      this.entries.set(key, claimed);
+      return { state: 'new', lease: this.leaseOf(key, claimed) };
     }
     if (entry.fingerprint !== fingerprint) return { state: 'conflict' };
     if (entry.result) return { state: 'replay', result: entry.result };
@@ -67,21 +68,31 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return finished ? this.claim(key, fingerprint) : { state: 'busy' };
   }
 
-  async complete(key: string, fingerprint: string, result: StoredResult): Promise<void> {
-    const entry = this.entries.get(key);
-    if (!entry || entry.fingerprint !== fingerprint) return;
-    entry.result = result;
-    entry.expiresAt = this.now() + this.timings.ttlMs;
-    // Moved to the end: the map stays in the order records finished, so the oldest is found first.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    entry.settle();
-  }
-
-  async release(key: string): Promise<void> {
-    const entry = this.entries.get(key);
-    this.entries.delete(key);
-    entry?.settle();
+  /**
+   * The running request's hold on `entry`. Nothing renews it: the request cannot outlive this process, and its
+   * records end with it. Sent marks need no keeping for the same reason: no repeat can find one its owner left.
+   */
+  private leaseOf(key: string, entry: Entry): Lease {
+    const held = () => this.entries.get(key) === entry && entry.result === undefined;
+    return {
+      markSent: async () => {
+        if (!held()) throw new Error('the idempotency record is no longer held by this request');
+      },
+      complete: async (result: StoredResult) => {
+        if (!held()) return;
+        entry.result = result;
+        entry.expiresAt = this.now() + this.timings.ttlMs;
+        // Moved to the end: the map stays in the order records finished, so the oldest is found first.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        entry.settle();
+      },
+      release: async () => {
+        if (!held()) return;
+        this.entries.delete(key);
+        entry.settle();
+      },
+    };
   }
 
   /** The record for `key`, unless it has expired since the last sweep. */

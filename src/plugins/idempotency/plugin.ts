@@ -5,12 +5,19 @@
  * Keys belong to the authenticated caller's scope (its id and every Tencent
  * identity it may act as): another caller's equal key is a different record,
  * so a replay never answers a caller what it could not have obtained itself.
+ *
+ * The running request holds its key by a lease and marks each Tencent call
+ * sent in the record before it is written (`markSent` in the resolvers'
+ * context). A repeat that finds the lease lapsed (the replica died) runs again
+ * if nothing was marked sent, and otherwise answers outcome unknown: 409
+ * `IDEMPOTENCY_OUTCOME_UNKNOWN` with the calls marked sent in
+ * `extensions.sentCalls`. It never sends them again, nor says they were not sent.
  */
 import { createHash } from 'node:crypto';
 import { createGraphQLError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { callerScope } from '../../resolvers/caller.js';
 import { authenticatedCaller } from '../auth/plugin.js';
-import type { MutationOutcome } from '../../resolvers/context.js';
+import type { MarkSent, MutationOutcome } from '../../resolvers/context.js';
 import type { OutcomeLog } from '../outcomes.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { Claim, IdempotencyStore } from './store.js';
@@ -32,8 +39,8 @@ const worthKeeping = (outcomes: readonly MutationOutcome[]) =>
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
-const refusal = (message: string, code: string, status: number) => ({
-  errors: [createGraphQLError(message, { extensions: { code, http: { status } } })],
+const refusal = (message: string, code: string, status: number, details: Record<string, unknown> = {}) => ({
+  errors: [createGraphQLError(message, { extensions: { code, ...details, http: { status } } })],
 });
 
 export interface IdempotencyOptions {
@@ -41,11 +48,20 @@ export interface IdempotencyOptions {
   logger: YogaLogger;
 }
 
-export function useIdempotency(store: IdempotencyStore, { outcomes, logger }: IdempotencyOptions): Plugin {
+export function useIdempotency(
+  store: IdempotencyStore,
+  { outcomes, logger }: IdempotencyOptions,
+): Plugin<{ markSent?: MarkSent }> {
   // A record that cannot be written costs only a later replay; the caller still gets its result.
   const keep = (work: Promise<void>) =>
     work.catch((error: unknown) => logger.warn(`Idempotency record not saved: ${(error as Error).message}`));
+  /** Each keyed operation's marker, by its context (one per operation, also in a batch of operations). */
+  const markers = new WeakMap<object, MarkSent>();
   return {
+    onContextBuilding({ context, extendContext }) {
+      const markSent = markers.get(context);
+      if (markSent) extendContext({ markSent });
+    },
     onParams({ request, params, paramsHandler, setParamsHandler }) {
       const header = request.headers.get(IDEMPOTENCY_HEADER);
       if (header === null) return;
@@ -84,20 +100,33 @@ export function useIdempotency(store: IdempotencyStore, { outcomes, logger }: Id
             );
           case 'replay':
             return { data: claim.result.data, extensions: { idempotentReplay: true } };
+          case 'unknown':
+            // The count, not the calls' names: those are the client's aliases.
+            logger.warn(
+              `Idempotency-Key repeat answered outcome unknown: its first request sent ${claim.sent.length} call(s) to Tencent and never finished`,
+            );
+            return refusal(
+              'A request with this Idempotency-Key was sent to Tencent but never finished (the replica running it stopped), so whether it took effect is unknown; it is not sent again under this key. To learn the state, repeat the request with a new Idempotency-Key: a cancel that already took effect answers its not-found or invalid error.',
+              'IDEMPOTENCY_OUTCOME_UNKNOWN',
+              409,
+              { sentCalls: claim.sent },
+            );
           case 'new':
             break;
         }
+        const { lease } = claim;
+        markers.set(payload.context, (call) => lease.markSent(call));
         let result: Awaited<ReturnType<typeof paramsHandler>>;
         try {
           result = await paramsHandler(payload);
         } catch (error) {
-          await keep(store.release(key));
+          await keep(lease.release());
           throw error;
         }
         if (Symbol.asyncIterator in result || result.errors?.length || !worthKeeping(outcomes.of(payload.context))) {
-          await keep(store.release(key));
+          await keep(lease.release());
         } else {
-          await keep(store.complete(key, fingerprint, { data: result.data }));
+          await keep(lease.complete({ data: result.data }));
         }
         return result;
       });

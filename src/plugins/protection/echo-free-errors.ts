@@ -17,8 +17,11 @@ import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { withoutEchoedValues } from '../../telemetry/redact.js';
 
-/** What a client sees (`code`, `errorId`) and what yoga reads for the HTTP status and strips itself. */
-const KEPT_EXTENSIONS = ['code', 'errorId', 'http', 'unexpected'];
+/**
+ * What a client sees (`code`, `errorId`, and `sentCalls` of IDEMPOTENCY_OUTCOME_UNKNOWN: response keys of its own
+ * request) and what yoga reads for the HTTP status and strips itself.
+ */
+const KEPT_EXTENSIONS = ['code', 'errorId', 'sentCalls', 'http', 'unexpected'];
 
 const NAME = '[@$]?[_A-Za-z][_0-9A-Za-z]{0,63}(?:\\[\\d{1,6}\\])*';
 /** A name, a dotted path of names (`input.userInfo`), a type (`[String!]!`), or one character (`"}"`). */
