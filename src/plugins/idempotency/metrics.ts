@@ -5,14 +5,9 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { IDEMPOTENCY_REFUSALS } from './plugin.js';
 
-/** The codes the idempotency plugin refuses with; no other part of the service answers them. */
-const REFUSALS = new Set([
-  'BAD_IDEMPOTENCY_KEY',
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_USE',
-  'IDEMPOTENCY_UNAVAILABLE',
-]);
+const REFUSALS = new Set<string>(IDEMPOTENCY_REFUSALS);
 
 export function useIdempotencyMetrics(metrics: Pick<Metrics, 'idempotencyReplayed' | 'idempotencyRefused'>): Plugin {
   return {

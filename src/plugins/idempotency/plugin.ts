@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import { createGraphQLError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { callerScope } from '../../resolvers/caller.js';
-import { authenticatedCaller } from '../auth/plugin.js';
 import type { MarkSent, MutationOutcome } from '../../resolvers/context.js';
+import { authenticatedCaller } from '../auth/plugin.js';
 import type { OutcomeLog } from '../outcomes.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { Claim, IdempotencyStore } from './store.js';
@@ -39,7 +39,21 @@ const worthKeeping = (outcomes: readonly MutationOutcome[]) =>
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
-const refusal = (message: string, code: string, status: number, details: Record<string, unknown> = {}) => ({
+/** Every code the plugin refuses with instead of running the operation. */
+export const IDEMPOTENCY_REFUSALS = [
+  'BAD_IDEMPOTENCY_KEY',
+  'IDEMPOTENCY_UNAVAILABLE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
+  'IDEMPOTENCY_OUTCOME_UNKNOWN',
+] as const;
+
+const refusal = (
+  message: string,
+  code: (typeof IDEMPOTENCY_REFUSALS)[number],
+  status: number,
+  details: Record<string, unknown> = {},
+) => ({
   errors: [createGraphQLError(message, { extensions: { code, ...details, http: { status } } })],
 });
 
