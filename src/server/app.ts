@@ -28,7 +28,7 @@ import { useTrustedDocuments } from '../plugins/protection/trusted-documents.js'
 import { type Readiness, useReadiness } from '../plugins/readiness.js';
 import type { SandboxControls, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
-import { schema } from '../schema/index.js';
+import { createEsignSchema } from '../schema/index.js';
 import { type Logger, yogaLoggerFor } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { languageFor } from '../tencent/language.js';
@@ -36,7 +36,7 @@ import { languageFor } from '../tencent/language.js';
 export const GRAPHQL_PATH = '/graphql';
 
 /** The parts of the configuration the app itself reads. */
-export type AppConfig = Pick<Config, 'defaults' | 'language' | 'auth' | 'browser' | 'protection'>;
+export type AppConfig = Pick<Config, 'defaults' | 'language' | 'auth' | 'browser' | 'protection' | 'federation'>;
 
 export interface AppOptions {
   config: AppConfig;
@@ -77,7 +77,10 @@ export function createApp(options: AppOptions): YogaApp {
   const yogaLogger = yogaLoggerFor(logger);
   const outcomes = createOutcomeLog();
   return createYoga<Record<string, unknown>, GraphQLContext>({
-    schema,
+    schema: createEsignSchema({
+      federation: config.federation !== undefined,
+      typePrefix: config.federation?.typePrefix,
+    }),
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     logging: yogaLogger,
