@@ -111,6 +111,12 @@ export interface Config {
   protection: Protection;
   /** Absent: no OTLP endpoint, no tracing. */
   tracing: TracingConfig | undefined;
+  /** Absent: the service's own schema, not a subgraph. */
+  federation: FederationConfig | undefined;
+}
+
+export interface FederationConfig {
+  typePrefix: string | undefined;
 }
 
 function describe(error: z.ZodError): string {
@@ -297,7 +303,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home = homedir(
     auth: authConfig(vars, production),
     browser: { corsOrigins: vars.CORS_ORIGINS ?? (production ? [] : 'loopback') },
     logLevel: vars.LOG_LEVEL,
+    // Before the trusted documents manifest is read: with federation it is refused, whatever it holds.
+    federation: federationConfig(vars),
     protection: protectionFrom(vars, production),
     tracing: tracingFrom(vars),
   };
+}
+
+function federationConfig(vars: Environment): FederationConfig | undefined {
+  if (!vars.FEDERATION) {
+    if (vars.FEDERATION_TYPE_PREFIX === undefined) return undefined;
+    throw new ConfigError('Invalid configuration: FEDERATION_TYPE_PREFIX is set without FEDERATION=true');
+  }
+  if (vars.TRUSTED_DOCUMENTS !== undefined) {
+    throw new ConfigError(
+      'Invalid configuration: FEDERATION=true with TRUSTED_DOCUMENTS: the gateway writes the operations a subgraph receives, so trusted documents belong on the gateway',
+    );
+  }
+  return { typePrefix: vars.FEDERATION_TYPE_PREFIX };
 }

@@ -138,6 +138,20 @@ export const Environment = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
     .default(10_000)
     .meta({ group: 'Server', description: 'On SIGTERM or SIGINT, how long in-flight requests may take to finish' }),
+  FEDERATION: flag.default(false).meta({
+    group: 'Server',
+    description:
+      'Serve the schema as an Apollo Federation v2 subgraph (`_service { sdl }`) for a gateway to compose; refused with `TRUSTED_DOCUMENTS`, as the gateway writes the operations this service receives',
+  }),
+  FEDERATION_TYPE_PREFIX: z
+    .string()
+    .regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a type name, e.g. Esign: a capital letter, then letters or digits')
+    .optional()
+    .meta({
+      group: 'Server',
+      description:
+        'With `FEDERATION=true`: prefixes every type the subgraph contributes but `Query` and `Mutation` (`Esign`: `EsignError`, `EsignValidationError`), and its own root fields (`esignMode`, `esignResetSandbox`), so none clashes in the supergraph',
+    }),
 
   TENCENT_ESIGN_ENV: oneOf(ESIGN_ENVIRONMENTS).default('production').meta({
     group: 'Tencent',

@@ -2,6 +2,7 @@
 import { resetSandbox, type SandboxOnlyResult, type SandboxResetResult } from '../resolvers/sandbox.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
+import { PREFIXED_ROOT_FIELD } from './type-prefix.js';
 
 const SandboxResetSuccess = builder.objectRef<SandboxResetResult>('SandboxResetSuccess').implement({
   description: 'The emulator’s demo records are as they were at start-up, and no scripted fault is left.',
@@ -24,6 +25,7 @@ builder.mutationField('resetSandbox', (t) =>
     type: ResetSandboxResult,
     description:
       'Sandbox mode only: restores the built-in emulator’s demo records (the demo QR code and enablement link can be cancelled again) without a restart. Any other mode answers `SandboxOnlyError` and changes nothing.',
+    extensions: PREFIXED_ROOT_FIELD,
     resolve: (_root, _args, ctx) => resetSandbox(ctx),
   }),
 );

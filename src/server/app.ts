@@ -30,7 +30,7 @@ import { type Readiness, useReadiness } from '../plugins/readiness.js';
 import { useTracing } from '../plugins/tracing.js';
 import type { SandboxControls, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
-import { schema } from '../schema/index.js';
+import { createEsignSchema } from '../schema/index.js';
 import { type Logger, yogaLoggerFor } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Tracing } from '../telemetry/tracing.js';
@@ -39,7 +39,7 @@ import { languageFor } from '../tencent/language.js';
 export const GRAPHQL_PATH = '/graphql';
 
 /** The parts of the configuration the app itself reads. */
-export type AppConfig = Pick<Config, 'defaults' | 'language' | 'auth' | 'browser' | 'protection'>;
+export type AppConfig = Pick<Config, 'defaults' | 'language' | 'auth' | 'browser' | 'protection' | 'federation'>;
 
 export interface AppOptions {
   config: AppConfig;
@@ -83,7 +83,10 @@ export function createApp(options: AppOptions): YogaApp {
   const outcomes = createOutcomeLog();
   const tracing = options.tracing ? useTracing({ tracing: options.tracing }) : undefined;
   return createYoga<Record<string, unknown>, GraphQLContext>({
-    schema,
+    schema: createEsignSchema({
+      federation: config.federation !== undefined,
+      typePrefix: config.federation?.typePrefix,
+    }),
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     logging: yogaLogger,

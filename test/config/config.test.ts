@@ -225,6 +225,16 @@ describe('loadConfig', () => {
       /TENCENT_ROLE_DURATION_SECONDS: must be a whole number from 1 to 43200/,
     ],
     [{ TENCENT_CVM_ROLE: 'yes' }, /TENCENT_CVM_ROLE: must be one of: auto, off/],
+    [{ FEDERATION: 'yes' }, /FEDERATION: must be true or false/],
+    [{ FEDERATION: 'true', FEDERATION_TYPE_PREFIX: 'esign' }, /FEDERATION_TYPE_PREFIX: must be a type name/],
+    [
+      { FEDERATION_TYPE_PREFIX: 'Esign' },
+      /^Invalid configuration: FEDERATION_TYPE_PREFIX is set without FEDERATION=true$/,
+    ],
+    [
+      { FEDERATION: 'true', TRUSTED_DOCUMENTS: '/nonexistent/manifest.json' },
+      /^Invalid configuration: FEDERATION=true with TRUSTED_DOCUMENTS/,
+    ],
     [{ TENCENT_METADATA_URL: 'metadata' }, /TENCENT_METADATA_URL: must be an http/],
     [{ TENCENT_STS_ENDPOINT: 'https://id:key@sts.example' }, /TENCENT_STS_ENDPOINT: must not contain a user name/],
   ])('refuses %j naming the variable', (env, message) => {
