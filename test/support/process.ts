@@ -3,7 +3,6 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Emulator } from '../../src/emulator/server.js';
 import { compiled } from './build.js';
 import { TEST_CREDENTIALS } from './emulator.js';
 import { EMPTY_HOME } from './service.js';
@@ -17,10 +16,11 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** The start-up record, pretty or JSON: `… GraphQL endpoint … {"url":"http://…"}`. */
-const READY_LINE = /GraphQL endpoint[^\n]*"url":"([^"]+)"/;
+/** The start-up record, pretty (`… GraphQL endpoint … {"url":"http://…"}`) or JSON (`{…"url":"http://…",…"msg":"GraphQL endpoint listening"}`). */
+const READY_LINE = /^.*GraphQL endpoint.*$/m;
+const URL_FIELD = /"url":"([^"]+)"/;
 
-export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
+export async function spawnService(upstream: { url: string }, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [compiled()], {
     env: {
       PATH: process.env.PATH,
@@ -28,8 +28,8 @@ export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = 
       PORT: '0',
       TENCENTCLOUD_SECRET_ID: TEST_CREDENTIALS.secretId,
       TENCENTCLOUD_SECRET_KEY: TEST_CREDENTIALS.secretKey,
-      TENCENT_ESS_ENDPOINT: emulator.url,
-      TENCENT_ESSBASIC_ENDPOINT: emulator.url,
+      TENCENT_ESS_ENDPOINT: upstream.url,
+      TENCENT_ESSBASIC_ENDPOINT: upstream.url,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +42,7 @@ export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = 
     await sleep(50);
   }
   return {
-    url: READY_LINE.exec(output)![1]!,
+    url: URL_FIELD.exec(READY_LINE.exec(output)![0])![1]!,
     child,
     output: () => output,
     async stop() {
