@@ -4,6 +4,7 @@
  * what reached the upstream. Each test is a row of the table `FAULT_TABLE=faults.md npx vitest run test/faults`
  * writes. (A replica killed outright, with idempotency keys, is not covered here.)
  */
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { ServiceProcess } from '../support/process.js';
 import { type Answer, burst, figures, steady } from './callers.js';
@@ -227,6 +228,84 @@ describe('circuit breaker against a hanging upstream', () => {
         TIMEOUT_MS,
         `${beforeOpen.length + inTransit.length} calls out before it opened (${inTransit.length} of them arriving just after); open ${openMs} ms (cool-down ${COOLDOWN_MS}) until the probe reached the upstream; ${refused.length} refused "circuit breaker open" within ${maxRefusalMs} ms; closed ${close.time - probe!.at} ms after the probe`,
       );
+    },
+  );
+});
+
+describe('SIGTERM to a replica with calls queued and in flight', () => {
+  const TIMEOUT_MS = 6_000;
+  const SHUTDOWN_TIMEOUT_MS = 2_500;
+  const CALLERS = 8;
+
+  /**
+   * 8 callers at once against a budget of 2 a second: one call goes out at once, the next about 500 ms later, the
+   * rest wait in the queue. Once two have reached the upstream, SIGTERM.
+   */
+  async function terminateUnderLoad(behaviour: Parameters<UpstreamProcess['behave']>[0]) {
+    const upstream = await spawnUpstream(behaviour);
+    const layer = await spawnLayer(upstream.url, {
+      TENCENT_TIMEOUT_MS: String(TIMEOUT_MS),
+      TENCENT_RATE_LIMIT_MAX_WAIT_MS: '4000',
+      TENCENT_RATE_LIMIT_PER_SECOND: '2',
+      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    });
+    try {
+      const callers = burst(layer.url, CALLERS);
+      await upstream.arrived(2);
+      const exited = once(layer.child, 'exit') as Promise<[number | null]>;
+      const signalledAt = Date.now();
+      const stopped = layer.stop();
+      const [code] = await exited;
+      const exitMs = Date.now() - signalledAt;
+      await stopped;
+      const answers = await callers;
+      // The process is gone: nothing more can reach the upstream from it.
+      const arrivals = await upstream.arrivals();
+      expect(code).toBe(0);
+      expect(exitMs).toBeLessThanOrEqual(SHUTDOWN_TIMEOUT_MS);
+      const sent = new Set(arrivals.map((arrival) => arrival.qrCodeId));
+      const inFlight = answers.filter((answer) => sent.has(answer.qrCodeId));
+      const queued = answers.filter((answer) => !sent.has(answer.qrCodeId));
+      expect(inFlight).toHaveLength(2);
+      // Queued ones answered at once, as not sent (shutting down, or refused by the budget before that).
+      for (const answer of queued) {
+        expect(answer.verdict).toBe('not sent');
+        expect(answer.answeredAt - signalledAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS / 2);
+      }
+      for (const answer of answers) expect(answer.answeredAt).toBeLessThanOrEqual(signalledAt + exitMs);
+      const queuedMs = Math.max(...queued.map((answer) => answer.answeredAt - signalledAt));
+      return {
+        inFlight,
+        figures: figures(
+          answers,
+          arrivals,
+          TIMEOUT_MS,
+          `exit 0 ${exitMs} ms after SIGTERM (SHUTDOWN_TIMEOUT_MS ${SHUTDOWN_TIMEOUT_MS}); ${queued.length} queued answered "not sent" within ${queuedMs} ms of it`,
+        ),
+      };
+    } finally {
+      await layer.stop();
+      await upstream.stop();
+    }
+  }
+
+  fault(
+    'SIGTERM, upstream answering after 1 s',
+    'queued: "not sent" at once; in flight: their answer; exit 0 within SHUTDOWN_TIMEOUT_MS; nothing sent after',
+    async () => {
+      const { inFlight, figures: f } = await terminateUnderLoad({ kind: 'slow', ms: 1_000 });
+      for (const answer of inFlight) expect(answer.typename).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
+      return f;
+    },
+  );
+
+  fault(
+    'SIGTERM, upstream hanging',
+    'queued: "not sent" at once; in flight: outcome unknown before SHUTDOWN_TIMEOUT_MS; exit 0 within it',
+    async () => {
+      const { inFlight, figures: f } = await terminateUnderLoad({ kind: 'hang' });
+      for (const answer of inFlight) expect(answer.verdict).toBe('outcome unknown');
+      return f;
     },
   );
 });
