@@ -67,36 +67,66 @@ export function burst(url: string, count: number): Promise<Answer[]> {
   return Promise.all(Array.from({ length: count }, () => cancel(url)));
 }
 
+export interface Load {
+  /** Every answer, once all callers started have theirs. */
+  answers: Promise<Answer[]>;
+  /** Resolves once `count` callers have been answered in all. */
+  answered(count: number): Promise<void>;
+  /** How many have been answered so far. */
+  readonly answeredCount: number;
+}
+
 /**
  * Callers arriving one every `everyMs` (round-robin over `urls`) until `until` settles or `max` have started:
- * bounded either way. Resolves with every answer once all have come.
+ * bounded either way.
  */
-export async function steady(
-  urls: readonly string[],
-  everyMs: number,
-  max: number,
-  until: Promise<unknown>,
-): Promise<Answer[]> {
+export function steady(urls: readonly string[], everyMs: number, max: number, until: Promise<unknown>): Load {
   let stopped = false;
   void until.then(
     () => (stopped = true),
     () => (stopped = true),
   );
-  const answers: Promise<Answer>[] = [];
-  const firstAt = Date.now();
-  while (!stopped && answers.length < max) {
-    answers.push(cancel(urls[answers.length % urls.length]!));
-    // Paced against the start, so a slow loop does not drift below the rate.
-    await sleep(Math.max(0, firstAt + answers.length * everyMs - Date.now()));
-  }
-  return Promise.all(answers);
+  const started: Promise<Answer>[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  let answeredCount = 0;
+  const onAnswer = () => {
+    answeredCount += 1;
+    for (const waiter of waiters.filter((w) => answeredCount >= w.count)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
+  const run = async () => {
+    const firstAt = Date.now();
+    while (!stopped && started.length < max) {
+      const answer = cancel(urls[started.length % urls.length]!);
+      void answer.then(onAnswer);
+      started.push(answer);
+      // Paced against the start, so a slow loop does not drift below the rate.
+      await sleep(Math.max(0, firstAt + started.length * everyMs - Date.now()));
+    }
+    return Promise.all(started);
+  };
+  return {
+    answers: run(),
+    answered(count) {
+      if (answeredCount >= count) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ count, resolve }));
+    },
+    get answeredCount() {
+      return answeredCount;
+    },
+  };
 }
 
 /** What the callers were answered and what reached the upstream: the figures every row of the table gives. */
 export interface Figures {
   callers: number;
   byTypename: Record<string, number>;
+  /** As the callers saw it, from sending the request to reading the answer. */
   maxAnswerMs: number;
+  /** As the service logged it (`graphql operation` lines), from taking the request to answering it. */
+  layerMaxMs?: number;
   deadlineMs: number;
   reachedUpstream: number;
   /**

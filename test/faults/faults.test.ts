@@ -7,20 +7,46 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { ServiceProcess } from '../support/process.js';
-import { type Answer, burst, figures, steady } from './callers.js';
+import { type RedisServer, redisAvailable, startRedis } from '../support/redis.js';
+import { type Answer, burst, type Figures, figures as tally, steady } from './callers.js';
 import {
+  type EmulatorProcess,
+  type LogLine,
+  spawnEmulator,
   spawnLayer,
   spawnUpstream,
   type UpstreamArrival,
   type UpstreamProcess,
   logLines,
+  longestOperationMs,
   readiness,
   untilLogLine,
 } from './processes.js';
 import { fault } from './table.js';
 
-/** Slack on a deadline for the answer to travel and a busy two-core machine; the deadlines here are 1.5–3 s. */
-const ANSWER_SLACK_MS = 1_000;
+/**
+ * The service keeps each deadline within this, from taking a request to answering it (its own log's measure)…
+ * LAYER_SLACK_MS: writing the answer after the chain gave up. ANSWER_SLACK_MS: as callers see it, on a busy
+ * two-core machine running every process of the row.
+ */
+const LAYER_SLACK_MS = 250;
+const ANSWER_SLACK_MS = 2_000;
+
+/** The row's figures; every operation the services logged since `since` kept the deadline, as callers saw too. */
+function measured(
+  services: readonly ServiceProcess[],
+  since: number,
+  answers: readonly Answer[],
+  arrivals: readonly UpstreamArrival[] | number,
+  deadlineMs: number,
+  notes?: string,
+): Figures {
+  const figures = tally(answers, arrivals, deadlineMs, notes);
+  const layerMaxMs = longestOperationMs(services, since);
+  expect(layerMaxMs).toBeLessThanOrEqual(deadlineMs + LAYER_SLACK_MS);
+  expect(figures.maxAnswerMs).toBeLessThanOrEqual(deadlineMs + ANSWER_SLACK_MS);
+  return { ...figures, layerMaxMs };
+}
 
 function expectEachArrivedOnce(answers: readonly Answer[], arrivals: readonly UpstreamArrival[]): void {
   expect(arrivals.map((arrival) => arrival.qrCodeId).sort()).toEqual(answers.map((answer) => answer.qrCodeId).sort());
@@ -51,22 +77,22 @@ describe('a misbehaving upstream', () => {
   async function drive(behaviour: Parameters<UpstreamProcess['behave']>[0], count: number) {
     await upstream.behave(behaviour);
     const before = (await upstream.arrivals()).length;
+    const since = Date.now();
     const answers = await burst(layer.url, count);
     const arrivals = (await upstream.arrivals()).slice(before);
-    return { answers, arrivals };
+    return { answers, arrivals, since };
   }
 
   /** Every caller answered UpstreamUnavailableError, outcome unknown, within the deadline; each call sent once. */
   async function outcomeUnknown(behaviour: Parameters<UpstreamProcess['behave']>[0], notes: string) {
-    const { answers, arrivals } = await drive(behaviour, 8);
+    const { answers, arrivals, since } = await drive(behaviour, 8);
     for (const answer of answers) {
       expect(answer.typename).toBe('UpstreamUnavailableError');
       expect(answer.verdict).toBe('outcome unknown');
-      expect(answer.ms).toBeLessThanOrEqual(TIMEOUT_MS + ANSWER_SLACK_MS);
     }
     // Written, so never repeated: a retry could cancel twice what may have been cancelled.
     expectEachArrivedOnce(answers, arrivals);
-    return { answers, arrivals, figures: figures(answers, arrivals, TIMEOUT_MS, notes) };
+    return { answers, arrivals, figures: measured([layer], since, answers, arrivals, TIMEOUT_MS, notes) };
   }
 
   fault(
@@ -85,14 +111,13 @@ describe('a misbehaving upstream', () => {
     'slow upstream (answers after 0.8 s, within the deadline)',
     'every call succeeds once the upstream answers',
     async () => {
-      const { answers, arrivals } = await drive({ kind: 'slow', ms: 800 }, 8);
+      const { answers, arrivals, since } = await drive({ kind: 'slow', ms: 800 }, 8);
       for (const answer of answers) {
         expect(answer.typename).toBe('ChannelCancelMultiFlowSignQRCodeSuccess');
         expect(answer.ms).toBeGreaterThanOrEqual(800);
-        expect(answer.ms).toBeLessThanOrEqual(TIMEOUT_MS);
       }
       expectEachArrivedOnce(answers, arrivals);
-      return figures(answers, arrivals, TIMEOUT_MS, 'each call sent once');
+      return measured([layer], since, answers, arrivals, TIMEOUT_MS, 'each call sent once');
     },
   );
 
@@ -165,7 +190,7 @@ describe('circuit breaker against a hanging upstream', () => {
     await burst(layer.url, 4);
     if ((await readiness(layer)).breakers.essbasic !== 'closed') {
       const closed = untilLogLine(layer, (line) => line.msg === 'circuit breaker closed');
-      await steady([layer.url], 100, 100, closed);
+      await steady([layer.url], 100, 100, closed).answers;
     }
   });
   afterAll(async () => {
@@ -182,7 +207,7 @@ describe('circuit breaker against a hanging upstream', () => {
       const since = Date.now();
       const opened = untilLogLine(layer, (line) => line.msg === 'circuit breaker open' && line.time >= since);
       const closed = untilLogLine(layer, (line) => line.msg === 'circuit breaker closed' && line.time >= since);
-      const load = steady([layer.url], EVERY_MS, 200, closed);
+      const load = steady([layer.url], EVERY_MS, 200, closed).answers;
       const open = await opened;
       // The upstream recovers while the breaker is open: the probe finds it well and closes the breaker.
       await upstream.behave({ kind: 'answer' });
@@ -217,12 +242,13 @@ describe('circuit breaker against a hanging upstream', () => {
       for (const answer of refused) expect(answer.verdict).toBe('not sent');
       for (const answer of answers) {
         expect(['ChannelCancelMultiFlowSignQRCodeSuccess', 'UpstreamUnavailableError']).toContain(answer.typename);
-        expect(answer.ms).toBeLessThanOrEqual(TIMEOUT_MS + ANSWER_SLACK_MS);
       }
       const maxRefusalMs = Math.max(...refused.map((answer) => answer.ms));
       // At once, not after waiting for the upstream.
       expect(maxRefusalMs).toBeLessThan(TIMEOUT_MS);
-      return figures(
+      return measured(
+        [layer],
+        since,
         answers,
         arrivals,
         TIMEOUT_MS,
@@ -250,6 +276,7 @@ describe('SIGTERM to a replica with calls queued and in flight', () => {
       SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
     });
     try {
+      const since = Date.now();
       const callers = burst(layer.url, CALLERS);
       await upstream.arrived(2);
       const exited = once(layer.child, 'exit') as Promise<[number | null]>;
@@ -276,7 +303,9 @@ describe('SIGTERM to a replica with calls queued and in flight', () => {
       const queuedMs = Math.max(...queued.map((answer) => answer.answeredAt - signalledAt));
       return {
         inFlight,
-        figures: figures(
+        figures: measured(
+          [layer],
+          since,
           answers,
           arrivals,
           TIMEOUT_MS,
@@ -307,5 +336,136 @@ describe('SIGTERM to a replica with calls queued and in flight', () => {
       for (const answer of inFlight) expect(answer.verdict).toBe('outcome unknown');
       return f;
     },
+  );
+});
+
+describe.skipIf(!redisAvailable)('two replicas sharing a real redis-server, at the limit', () => {
+  const LIMIT = 20;
+  const TIMEOUT_MS = 3_000;
+  let redis: RedisServer;
+  let emulator: EmulatorProcess;
+  let replicas: ServiceProcess[] = [];
+  const urls = () => replicas.map((replica) => replica.url);
+
+  /** Resolves once every replica has logged its budget entering `mode` at or after `since`. */
+  function allIn(mode: string, since: number): Promise<LogLine[]> {
+    return Promise.all(
+      replicas.map((replica) =>
+        untilLogLine(replica, (line) => line.msg === `call budget ${mode}` && line.time >= since, 30_000),
+      ),
+    );
+  }
+
+  /** The emulator's record since `from`: what it accepted and what it refused as over its limit. */
+  async function tencentSide(from: number) {
+    const calls = (await emulator.calls()).filter((call) => call.at >= from);
+    return { calls, refused: calls.filter((call) => call.code?.startsWith('RequestLimitExceeded')).length };
+  }
+
+  /** Every caller a Tencent answer or an honest RateLimitedError. */
+  function expectTyped(answers: readonly Answer[]): void {
+    for (const answer of answers) {
+      expect(answer.verdict === 'answered' || answer.typename === 'RateLimitedError').toBe(true);
+      if (answer.typename === 'RateLimitedError') expect(answer.retryAfterSeconds).toBeGreaterThan(0);
+    }
+  }
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    emulator = await spawnEmulator();
+    const env = {
+      REDIS_URL: redis.url,
+      TENCENT_RATE_LIMIT_PER_SECOND: String(LIMIT),
+      TENCENT_TIMEOUT_MS: String(TIMEOUT_MS),
+      TENCENT_RATE_LIMIT_MAX_WAIT_MS: '1500',
+    };
+    replicas = await Promise.all([spawnLayer(emulator.url, env), spawnLayer(emulator.url, env)]);
+    await allIn('shared', 0);
+    // Warm-up, as in the other groups: a fresh process's first requests are not what the rows measure.
+    await Promise.all(urls().map((url) => burst(url, 4)));
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await emulator?.stop();
+    await redis?.stop();
+  });
+
+  fault(
+    `Redis up: a burst of 80 cancels, 40 on each replica, against the emulator's ${LIMIT} per any 1,000 ms`,
+    'no RequestLimitExceeded at the emulator; each caller a Tencent answer or RateLimitedError with retryAfterSeconds',
+    async () => {
+      const from = Date.now();
+      const answers = (await Promise.all(urls().map((url) => burst(url, 40)))).flat();
+      const { calls, refused } = await tencentSide(from);
+      expect(refused).toBe(0);
+      expectTyped(answers);
+      const limited = answers.filter((answer) => answer.typename === 'RateLimitedError');
+      // Demand was 4 windows' worth: the limit was really reached, and refusals were honest.
+      expect(limited.length).toBeGreaterThan(0);
+      expect(calls.length).toBeGreaterThanOrEqual(LIMIT);
+      return measured(
+        replicas,
+        from,
+        answers,
+        calls.length,
+        TIMEOUT_MS,
+        `${refused} RequestLimitExceeded at the emulator`,
+      );
+    },
+    30_000,
+  );
+
+  fault(
+    'Redis killed mid-load (30 cancels/s over both replicas) and restarted',
+    'no RequestLimitExceeded at the emulator while each replica is alone at its share, nor after Redis is back',
+    async () => {
+      const from = Date.now();
+      let finish!: () => void;
+      const load = steady(urls(), 33, 900, new Promise<void>((resolve) => (finish = resolve)));
+      try {
+        await load.answered(30);
+        const killedAt = Date.now();
+        await redis.stop();
+        const alone = await allIn('local-share', killedAt);
+        const aloneAt = Math.max(...alone.map((line) => line.time));
+        await load.answered(load.answeredCount + 45);
+        const restartedAt = Date.now();
+        redis = await startRedis(redis.port);
+        const back = await allIn('shared', restartedAt);
+        const backAt = Math.max(...back.map((line) => line.time));
+        await load.answered(load.answeredCount + 30);
+        finish();
+        const answers = await load.answers;
+        const { calls, refused } = await tencentSide(from);
+        expect(refused).toBe(0);
+        expectTyped(answers);
+        const whileAlone = calls.filter((call) => call.at >= aloneAt && call.at < restartedAt);
+        // Alone, each replica still served (its share), and together they stayed within the limit.
+        expect(whileAlone.length).toBeGreaterThan(0);
+        const aloneSeconds = (restartedAt - aloneAt) / 1000;
+        const perReplica = replicas.map(
+          (replica) =>
+            answers.filter(
+              (answer) =>
+                answer.via === replica.url &&
+                answer.verdict === 'answered' &&
+                answer.answeredAt >= aloneAt &&
+                answer.answeredAt < restartedAt,
+            ).length,
+        );
+        return measured(
+          replicas,
+          from,
+          answers,
+          calls.length,
+          TIMEOUT_MS,
+          `${refused} RequestLimitExceeded; alone (local-share) ${aloneAt - killedAt} ms after the kill, for ${aloneSeconds.toFixed(1)} s: Tencent answered ${perReplica.join(' + ')} calls (${(whileAlone.length / aloneSeconds).toFixed(1)}/s); shared again ${backAt - restartedAt} ms after the restart`,
+        );
+      } finally {
+        finish();
+        await load.answers;
+      }
+    },
+    60_000,
   );
 });

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { apiKeyDigest } from '../../src/plugins/auth/api-keys.js';
 import { compiled } from '../support/build.js';
@@ -116,6 +117,11 @@ export async function spawnEmulator(): Promise<EmulatorProcess> {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // It plays Tencent, whose servers our load does not stall: descheduled behind the suite's other processes, it
+  // would take requests late and in a bunch, which the limit would count as the layer's doing (as in the bench).
+  try {
+    setPriority(child.pid!, -10);
+  } catch {}
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
@@ -195,4 +201,11 @@ export async function readiness(
     budget: string;
     breakers: Record<string, string>;
   }>;
+}
+
+/** The longest `graphql operation` the services logged at or after `since` (ms from taking a request to its answer). */
+export function longestOperationMs(services: readonly ServiceProcess[], since: number): number {
+  const lines = services.flatMap((service) => logLines(service));
+  const operations = lines.filter((line) => line.msg === 'graphql operation' && line.time >= since);
+  return Math.round(Math.max(...operations.map((line) => line.latencyMs as number)));
 }

@@ -52,7 +52,7 @@ afterAll(() => {
   if (!file) return;
   const held = rows.filter((row) => row.failure === undefined).length;
   const lines = [
-    '| # | fault | must hold | callers | answers | max answer / deadline (ms) | reached upstream | "not sent" yet arrived | observed |',
+    '| # | fault | must hold | callers | answers | max answer: callers / service, deadline (ms) | reached upstream | "not sent" yet arrived | observed |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((row, i) => {
       const f = row.figures;
@@ -60,7 +60,7 @@ afterAll(() => {
         ? [
             f.callers,
             answers(f.byTypename),
-            `${f.maxAnswerMs} / ${f.deadlineMs}`,
+            `${f.maxAnswerMs} / ${f.layerMaxMs ?? '–'}, ${f.deadlineMs}`,
             f.reachedUpstream,
             f.notSentYetArrived,
           ]
