@@ -25,9 +25,9 @@ import {
 import { fault } from './table.js';
 
 /**
- * The service keeps each deadline within this, from taking a request to answering it (its own log's measure)…
- * LAYER_SLACK_MS: writing the answer after the chain gave up. ANSWER_SLACK_MS: as callers see it, on a busy
- * two-core machine running every process of the row.
+ * How far past a deadline an answer may come. LAYER_SLACK_MS: as the service logs it (from taking the request to
+ * answering), for writing the answer once the chain gave up. ANSWER_SLACK_MS: as callers see it, on a busy two-core
+ * machine running every process of the row.
  */
 const LAYER_SLACK_MS = 250;
 const ANSWER_SLACK_MS = 2_000;
@@ -227,7 +227,7 @@ describe('circuit breaker against a hanging upstream', () => {
       const [probe, ...afterProbe] = arrivals.filter((arrival) => arrival.at >= halfOpen!.time);
       expect(probe).toBeDefined();
       const openMs = probe!.at - open.time;
-      // Slow calls open it, not time-outs: waiting for time-outs, ${TIMEOUT_MS / EVERY_MS} or more calls would go out.
+      // Slow calls open it, not time-outs: waiting for 3 time-outs, TIMEOUT_MS / EVERY_MS (30) or more calls would go out.
       expect(beforeOpen.length + inTransit.length).toBeGreaterThanOrEqual(FAILURES);
       expect(beforeOpen.length + inTransit.length).toBeLessThanOrEqual(
         FAILURES + Math.ceil(SLOW_CALL_MS / EVERY_MS) + 3,
@@ -459,7 +459,7 @@ describe.skipIf(!redisAvailable)('two replicas sharing a real redis-server, at t
           answers,
           calls.length,
           TIMEOUT_MS,
-          `${refused} RequestLimitExceeded; alone (local-share) ${aloneAt - killedAt} ms after the kill, for ${aloneSeconds.toFixed(1)} s: Tencent answered ${perReplica.join(' + ')} calls (${(whileAlone.length / aloneSeconds).toFixed(1)}/s); shared again ${backAt - restartedAt} ms after the restart`,
+          `${refused} RequestLimitExceeded; alone (local-share) ${aloneAt - killedAt} ms after the kill, for ${aloneSeconds.toFixed(1)} s: Tencent answered ${perReplica.join(' + ')} calls; shared again ${backAt - restartedAt} ms after the restart`,
         );
       } finally {
         finish();
