@@ -45,6 +45,8 @@ export interface TencentClientOptions {
 }
 
 const MAX_REPLY_BYTES = 1024 * 1024;
+/** undici's timers for delays of 1 s and more tick every ~0.5 s: its time-outs are off by up to that. */
+const UNDICI_TIMER_RESOLUTION_MS = 1_000;
 
 const Envelope = z.object({
   Response: z.looseObject({
@@ -306,8 +308,10 @@ export class TencentClient implements AttemptCaller {
           path: target.path,
           headers,
           body,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
+          // The exchange's own timer ends the attempt at `timeoutMs`. undici's are coarse (ticks of ~0.5 s, and
+          // may fire up to a tick early): set to the same value they cut calls short. They are only a backstop.
+          headersTimeout: timeoutMs + UNDICI_TIMER_RESOLUTION_MS,
+          bodyTimeout: timeoutMs + UNDICI_TIMER_RESOLUTION_MS,
         },
         exchange,
       );

@@ -3,7 +3,6 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Emulator } from '../../src/emulator/server.js';
 import { compiled } from './build.js';
 import { TEST_CREDENTIALS } from './emulator.js';
 import { EMPTY_HOME } from './service.js';
@@ -23,7 +22,7 @@ export interface ServiceProcess {
 /** The start-up record, pretty (`… GraphQL endpoint … {"url":"http://…"}`) or a JSON line (`{…"url":"http://…",…"msg":"GraphQL endpoint …"}`). */
 const READY_LINE = /GraphQL endpoint[^\n]*"url":"([^"]+)"|"url":"([^"]+)"[^\n]*GraphQL endpoint/;
 
-export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
+export async function spawnService(upstream: { url: string }, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [compiled()], {
     env: {
       PATH: process.env.PATH,
@@ -31,8 +30,8 @@ export async function spawnService(emulator: Emulator, env: NodeJS.ProcessEnv = 
       PORT: '0',
       TENCENTCLOUD_SECRET_ID: TEST_CREDENTIALS.secretId,
       TENCENTCLOUD_SECRET_KEY: TEST_CREDENTIALS.secretKey,
-      TENCENT_ESS_ENDPOINT: emulator.url,
-      TENCENT_ESSBASIC_ENDPOINT: emulator.url,
+      TENCENT_ESS_ENDPOINT: upstream.url,
+      TENCENT_ESSBASIC_ENDPOINT: upstream.url,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
