@@ -2,8 +2,8 @@
  * The yoga plugin that gives each request an id (the caller's `X-Request-Id`
  * or a new one, echoed in the response), gives each operation a scope (its
  * context's `trace`), and logs and counts each operation when its result is
- * ready. Its line is the audit trail: the caller, and for each mutation the
- * Tencent action, the identities it acted as, what it acted on, its outcome
+ * ready. Its line is the audit trail: the caller, and for each mutation (each
+ * item of a batch, with its index) the Tencent action, the identities it acted as, what it acted on, its outcome
  * and Tencent's RequestId.
  */
 import { type DocumentNode, getOperationAST, type OperationDefinitionNode, parse } from 'graphql';
@@ -71,8 +71,9 @@ interface Audit {
 }
 
 /** One mutation as the audit trail names it: no personal data (see `MutationOutcome`). */
-const audited = ({ typename, action, tencentRequestId, actingAs, target }: MutationOutcome) => ({
+const audited = ({ typename, action, item, tencentRequestId, actingAs, target }: MutationOutcome) => ({
   action,
+  item,
   outcome: typename,
   tencentRequestId,
   actingAs,

@@ -13,6 +13,11 @@ builder.queryType({
       description: 'Where mutations are sent: the sandbox emulator, Tencent’s test environment or production.',
       resolve: (_root, _args, ctx) => ctx.mode,
     }),
+    maxBatchItems: t.int({
+      description:
+        'The most items a batch mutation (e.g. `channelCancelMultiFlowSignQRCodes`) takes, and the most Tencent calls one operation makes: as many as the call budget can start within its longest wait. Split longer lists into batches of this size.',
+      resolve: (_root, _args, ctx) => ctx.maxBatchItems,
+    }),
   }),
 });
 
