@@ -16,7 +16,11 @@ import { type BenchProcess, type ChildServer, spawnContender, spawnUpstream } fr
 import { type ContenderFigures, figuresOf, formatTable, formatVerdicts, median, ratios, verdicts } from './report.js';
 import { runSoak } from './soak.js';
 
-// `--at-limit` is a benchmark of its own, with its own options (bench/at-limit.ts).
+// `--batch` and `--at-limit` are benchmarks of their own, with their own options (bench/batch.ts, bench/at-limit.ts).
+if (process.argv.includes('--batch')) {
+  await import('./batch.js');
+  process.exit(process.exitCode ?? 0);
+}
 if (process.argv.includes('--at-limit')) {
   await import('./at-limit.js');
   process.exit(process.exitCode ?? 0);

@@ -33,6 +33,11 @@ export const possibleTypes: Record<string, string[]> = {
     "UpstreamUnavailableError",
     "ValidationError"
   ],
+  "ChannelCancelMultiFlowSignQRCodesResult": [
+    "CallerNotAllowedError",
+    "ChannelCancelMultiFlowSignQRCodesSuccess",
+    "ValidationError"
+  ],
   "Error": [
     "AuthFailureError",
     "AutoSignAlreadyEnabledError",

@@ -5,13 +5,14 @@
 import { homedir } from 'node:os';
 import type { z } from 'zod';
 import type { CallerIdentity, IdentityField } from '../resolvers/caller.js';
-import { type CredentialChain, discoverChain, profileFiles } from '../tencent/credentials/index.js';
-import { ENVIRONMENT_ENDPOINTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
 import type { LogLevel } from '../telemetry/logger.js';
 import type { TracingConfig } from '../telemetry/tracing.js';
+import { TENCENT_WINDOW_MS } from '../tencent/caller/index.js';
+import { type CredentialChain, discoverChain, profileFiles } from '../tencent/credentials/index.js';
+import { ENVIRONMENT_ENDPOINTS, type Endpoints, type EsignEnvironment } from '../tencent/endpoints.js';
 import type { TencentLanguage } from '../tencent/language.js';
-import { type ApiKeyEntry, Environment } from './schema.js';
 import { ConfigError } from './error.js';
+import { type ApiKeyEntry, Environment } from './schema.js';
 import { loadTrustedDocuments, type TrustedDocuments } from './trusted-documents.js';
 
 export type { ApiKeyEntry, LogLevel, TencentLanguage, TrustedDocuments };
@@ -97,6 +98,8 @@ export interface Config {
   defaults: { essOperatorUserId: string | undefined; essbasicAppId: string | undefined };
   timeoutMs: number;
   reliability: ReliabilityConfig;
+  /** The most Tencent calls one operation's mutations make, a batch mutation's items one each (`maxBatchItemsFor`). */
+  maxBatchItems: number;
   /** Shared call budget and idempotency records across replicas; in memory when absent. */
   redisUrl: string | undefined;
   idempotencyTtlSeconds: number;
@@ -118,6 +121,32 @@ export interface Config {
 export interface FederationConfig {
   typePrefix: string | undefined;
 }
+
+/** A batch's size when the layer's limiter is off and no wait bounds it: the default configuration's figure. */
+const UNLIMITED_BATCH_ITEMS = 100;
+/** Whatever the budget allows, one operation's audit line and memory stay bounded. */
+const MOST_BATCH_ITEMS = 1_000;
+
+/**
+ * As many calls as the budget can start within the longest wait, from an idle window: it paces starts one per
+ * (1,000 + guard) / limit ms, so `⌊maxWait / spacing⌋ + 1` of them start in time. At the defaults (20/s, 5,000 ms,
+ * guard 25 ms) that is 98: the 100th would start after about 5,074 ms.
+ */
+export function maxBatchItemsFor(
+  reliability: Pick<ReliabilityConfig, 'rateLimitPerSecond' | 'rateLimitMaxWaitMs' | 'rateLimitGuardMs'>,
+): number {
+  const { rateLimitPerSecond, rateLimitMaxWaitMs, rateLimitGuardMs } = reliability;
+  if (rateLimitPerSecond === 0) return UNLIMITED_BATCH_ITEMS;
+  const spacingMs = (TENCENT_WINDOW_MS + rateLimitGuardMs) / rateLimitPerSecond;
+  return Math.min(MOST_BATCH_ITEMS, Math.floor(rateLimitMaxWaitMs / spacingMs) + 1);
+}
+
+/** `maxBatchItemsFor` at the configuration's defaults (98), for hosts that mount the schema with their own chain. */
+export const DEFAULT_MAX_BATCH_ITEMS = maxBatchItemsFor({
+  rateLimitPerSecond: Environment.shape.TENCENT_RATE_LIMIT_PER_SECOND.parse(undefined),
+  rateLimitMaxWaitMs: Environment.shape.TENCENT_RATE_LIMIT_MAX_WAIT_MS.parse(undefined),
+  rateLimitGuardMs: Environment.shape.TENCENT_RATE_LIMIT_GUARD_MS.parse(undefined),
+});
 
 function describe(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
@@ -296,6 +325,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, home = homedir(
       breakerCooldownMs: vars.TENCENT_BREAKER_COOLDOWN_MS,
       breakerSlowCallMs: vars.TENCENT_BREAKER_SLOW_CALL_MS,
     },
+    maxBatchItems: maxBatchItemsFor({
+      rateLimitPerSecond: vars.TENCENT_RATE_LIMIT_PER_SECOND,
+      rateLimitMaxWaitMs: vars.TENCENT_RATE_LIMIT_MAX_WAIT_MS,
+      rateLimitGuardMs: vars.TENCENT_RATE_LIMIT_GUARD_MS,
+    }),
     redisUrl: vars.REDIS_URL,
     idempotencyTtlSeconds: vars.IDEMPOTENCY_TTL_SECONDS,
     idempotencyMaxRecords: vars.IDEMPOTENCY_MAX_RECORDS,

@@ -46,6 +46,8 @@ export interface CallRecord {
   action: string;
   /** The Tencent error code answered, `null` for success, `"fault"` for a scripted non-Tencent reply. */
   code: string | null;
+  /** When the request arrived, and when it was answered: how many calls were in flight at once shows from them. */
+  receivedAt: number;
   at: number;
 }
 
@@ -95,14 +97,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     res.end(body);
   }
 
-  function record(action: string, code: string | null): void {
+  const arrivals = new WeakMap<ServerResponse, number>();
+
+  function record(res: ServerResponse, action: string, code: string | null): void {
     if (calls.length >= MAX_CALL_RECORDS) calls.shift();
-    calls.push({ action, code, at: now() });
+    const at = now();
+    calls.push({ action, code, receivedAt: arrivals.get(res) ?? at, at });
   }
 
   /** Answers a Tencent reply; recorded as a call when the request named an action. */
   function answer(res: ServerResponse, action: string | undefined, result: ActionResult, language: Language): void {
-    if (action !== undefined) record(action, result.ok ? null : result.error.code);
+    if (action !== undefined) record(res, action, result.ok ? null : result.error.code);
     send(res, 200, JSON.stringify(envelope(result, language)));
   }
 
@@ -110,17 +115,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function applyFault(fault: Fault, res: ServerResponse, action: string, language: Language): Promise<boolean> {
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.drop) {
-      record(action, 'fault');
+      record(res, action, 'fault');
       res.socket?.destroy();
       return true;
     }
     if (fault.status !== undefined) {
-      record(action, 'fault');
+      record(res, action, 'fault');
       send(res, fault.status, fault.body ?? '', 'text/plain');
       return true;
     }
     if (fault.body !== undefined) {
-      record(action, 'fault');
+      record(res, action, 'fault');
       send(res, 200, fault.body);
       return true;
     }
@@ -192,6 +197,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   const server = createServer((req, res) => {
+    arrivals.set(res, now());
     const url = new URL(req.url ?? '/', 'http://emulator');
     const control = url.pathname.startsWith('/_emulator/');
     void (async () => {

@@ -4,6 +4,7 @@
  * language. The service itself builds the same context in server/app.ts, from its configuration.
  */
 import type { Plugin } from 'graphql-yoga';
+import { DEFAULT_MAX_BATCH_ITEMS } from '../config/index.js';
 import type { Caller } from '../resolvers/caller.js';
 import type { RequestDefaults, TencentCaller } from '../resolvers/context.js';
 import type { GraphQLContext, ServiceMode } from '../schema/builder.js';
@@ -22,12 +23,24 @@ export interface EsignContextOptions {
   defaults?: RequestDefaults | undefined;
   /** What `mode` answers; `PRODUCTION` unless said. */
   mode?: ServiceMode | undefined;
+  /**
+   * The most Tencent calls one operation makes (a batch's items one each): what `tencent`'s budget starts within
+   * its longest wait. Unless said, the service's figure at its default budget (98: 20 calls/s, 5,000 ms wait).
+   */
+  maxBatchItems?: number | undefined;
   /** The language of Tencent's messages when a request's `Accept-Language` asks for neither. */
   language?: TencentLanguage | undefined;
 }
 
 export function useEsignContext(options: EsignContextOptions): Plugin<GraphQLContext> {
-  const { tencent, caller, defaults = {}, mode = 'PRODUCTION', language } = options;
+  const {
+    tencent,
+    caller,
+    defaults = {},
+    mode = 'PRODUCTION',
+    language,
+    maxBatchItems = DEFAULT_MAX_BATCH_ITEMS,
+  } = options;
   return {
     async onContextBuilding({ context, extendContext }) {
       const { request } = context;
@@ -35,6 +48,7 @@ export function useEsignContext(options: EsignContextOptions): Plugin<GraphQLCon
         tencent,
         defaults,
         mode,
+        maxBatchItems,
         outcomes: [],
         caller: await caller?.(request),
         signal: request.signal,

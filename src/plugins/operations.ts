@@ -2,18 +2,19 @@
  * The yoga plugin that gives each request an id (the caller's `X-Request-Id`
  * or a new one, echoed in the response), gives each operation a scope (its
  * context's `trace`), and logs and counts each operation when its result is
- * ready. Its line is the audit trail: the caller, and for each mutation the
- * Tencent action, the identities it acted as, what it acted on, its outcome
- * and Tencent's RequestId. With tracing on, it takes the operation's span into
- * the scope, names it in the line (`traceId`, `spanId`) and ends it there.
+ * ready. Its line is the audit trail: the caller, and for each mutation (each
+ * item of a batch, with its index) the Tencent action, the identities it acted
+ * as, what it acted on, its outcome and Tencent's RequestId. With tracing on,
+ * it takes the operation's span into the scope, names it in the line
+ * (`traceId`, `spanId`) and ends it there.
  */
 import { type DocumentNode, getOperationAST, type OperationDefinitionNode, parse } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import type { MutationOutcome } from '../resolvers/context.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { traceFields } from '../telemetry/tracing.js';
 import { millisecondsSince, REQUEST_ID_HEADER, type RequestScope, requestIdFrom } from '../telemetry/request-scope.js';
-import type { MutationOutcome } from '../resolvers/context.js';
+import { traceFields } from '../telemetry/tracing.js';
 import { authenticatedCaller } from './auth/plugin.js';
 import type { OutcomeLog } from './outcomes.js';
 import type { TracingPlugin } from './tracing.js';
@@ -74,8 +75,9 @@ interface Audit {
 }
 
 /** One mutation as the audit trail names it: no personal data (see `MutationOutcome`). */
-const audited = ({ typename, action, tencentRequestId, actingAs, target }: MutationOutcome) => ({
+const audited = ({ typename, action, item, tencentRequestId, actingAs, target }: MutationOutcome) => ({
   action,
+  item,
   outcome: typename,
   tencentRequestId,
   actingAs,

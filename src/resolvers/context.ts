@@ -20,6 +20,8 @@ export interface MutationOutcome {
   typename: string;
   /** The Tencent action the mutation calls, if it calls one. */
   action?: string | undefined;
+  /** Which item of a batch mutation's list it is (from 0); absent for a single mutation. */
+  item?: number | undefined;
   /** Tencent's `RequestId`, when Tencent answered. */
   tencentRequestId?: string | undefined;
   /** The Tencent identities the call was made as, once the input was valid (e.g. `operatorUserId`). */
@@ -37,7 +39,12 @@ export interface RequestDefaults {
 export interface ResolverContext {
   tencent: TencentCaller;
   defaults: RequestDefaults;
-  /** What this operation's mutations came to: every mutation resolver adds its own. */
+  /**
+   * The most Tencent calls one operation's mutations make together, a batch's items one each: as many as the call
+   * budget can start within its longest wait (`maxBatchItems` in the configuration).
+   */
+  maxBatchItems: number;
+  /** What this operation's mutations came to: every mutation resolver adds its own (a batch, one per item). */
   outcomes: MutationOutcome[];
   /** The authenticated caller; absent when caller authentication is off (sandbox). */
   caller?: Caller | undefined;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ChannelCancelMultiFlowSignQRCode } from '../tencent/essbasic.js';
 import { openId, requiredOrConfigured } from './rules.js';
-import { actionResolver } from './run.js';
+import { type ActionResolverOptions, actionResolver, batchResolver } from './run.js';
 
 export const ChannelCancelMultiFlowSignQRCodeInput = z
   .object({
@@ -23,12 +23,18 @@ export const ChannelCancelMultiFlowSignQRCodeInput = z
   }));
 
 type Input = z.input<typeof ChannelCancelMultiFlowSignQRCodeInput>;
+
+interface ChannelCancelMultiFlowSignQRCodeSuccess {
+  __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess';
+  requestId: string;
+  qrCodeId: string;
+}
 /** The GraphQL input: the validated shape, except that `agent.appId` may be left to configuration. */
 export type ChannelCancelMultiFlowSignQRCodeArgs = Omit<Input, 'agent'> & {
   agent: Omit<Input['agent'], 'appId'> & { appId?: string | null | undefined };
 };
 
-export const channelCancelMultiFlowSignQRCode = actionResolver({
+const cancelQrCode = {
   action: ChannelCancelMultiFlowSignQRCode,
   input: ChannelCancelMultiFlowSignQRCodeInput,
   withDefaults: (input: ChannelCancelMultiFlowSignQRCodeArgs, defaults) => ({
@@ -50,7 +56,7 @@ export const channelCancelMultiFlowSignQRCode = actionResolver({
     },
   ],
   success: (request, requestId) => ({
-    __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess' as const,
+    __typename: 'ChannelCancelMultiFlowSignQRCodeSuccess',
     requestId,
     qrCodeId: request.QrCodeId,
   }),
@@ -62,4 +68,27 @@ export const channelCancelMultiFlowSignQRCode = actionResolver({
     },
     target: { qrCodeId: request.QrCodeId },
   }),
+} satisfies ActionResolverOptions<
+  typeof ChannelCancelMultiFlowSignQRCode,
+  ChannelCancelMultiFlowSignQRCodeArgs,
+  ChannelCancelMultiFlowSignQRCodeSuccess
+>;
+
+export const channelCancelMultiFlowSignQRCode = actionResolver(cancelQrCode);
+
+/** The batch's GraphQL input: one agent for every QR code id. */
+export type ChannelCancelMultiFlowSignQRCodesArgs = Omit<ChannelCancelMultiFlowSignQRCodeArgs, 'qrCodeId'> & {
+  qrCodeIds: readonly string[];
+};
+
+export const channelCancelMultiFlowSignQRCodes = batchResolver(cancelQrCode, {
+  typename: 'ChannelCancelMultiFlowSignQRCodesSuccess' as const,
+  listField: 'qrCodeIds',
+  itemField: 'qrCodeId',
+  items: (input: ChannelCancelMultiFlowSignQRCodesArgs) => input.qrCodeIds,
+  itemInput: ({ qrCodeIds: _all, ...shared }, qrCodeId): ChannelCancelMultiFlowSignQRCodeArgs => ({
+    ...shared,
+    qrCodeId,
+  }),
+  itemKey: (qrCodeId) => qrCodeId,
 });

@@ -1,8 +1,8 @@
 /** GraphQL types and mutations for essbasic (电子签渠道版) actions. */
-import { channelCancelMultiFlowSignQRCode } from '../resolvers/essbasic.js';
+import { channelCancelMultiFlowSignQRCode, channelCancelMultiFlowSignQRCodes } from '../resolvers/essbasic.js';
 import { ChannelCancelMultiFlowSignQRCode } from '../tencent/essbasic.js';
 import { builder } from './builder.js';
-import { actionMutation } from './results.js';
+import { actionMutation, batchMutation } from './results.js';
 
 const ChannelProxyOperatorInput = builder.inputType('ChannelProxyOperatorInput', {
   description: 'The employee of the sub-enterprise who acts; must have completed real-name verification.',
@@ -35,7 +35,7 @@ const ChannelCancelMultiFlowSignQRCodeInput = builder.inputType('ChannelCancelMu
   }),
 });
 
-actionMutation('channelCancelMultiFlowSignQRCode', {
+const ChannelCancelMultiFlowSignQRCodeResult = actionMutation('channelCancelMultiFlowSignQRCode', {
   action: ChannelCancelMultiFlowSignQRCode,
   description:
     'Cancels a multi-flow ("one code, many signers") signing QR code that is still valid (essbasic `ChannelCancelMultiFlowSignQRCode`). A code already cancelled or expired gives `QrCodeInvalidError`.',
@@ -48,4 +48,29 @@ actionMutation('channelCancelMultiFlowSignQRCode', {
     }),
   }),
   resolve: channelCancelMultiFlowSignQRCode,
+});
+
+const ChannelCancelMultiFlowSignQRCodesInput = builder.inputType('ChannelCancelMultiFlowSignQRCodesInput', {
+  description: 'Which multi-flow signing QR codes to cancel, all for one agent.',
+  fields: (t) => ({
+    agent: t.field({
+      type: ChannelAgentInput,
+      required: true,
+      description: 'Who every call is made for; a broken rule here refuses the whole batch.',
+    }),
+    qrCodeIds: t.stringList({
+      required: true,
+      description:
+        'The QR codes’ ids, each exactly 32 characters: at least one, no id twice, and at most as many as the call budget can start within its longest wait (98 with the default TENCENT_RATE_LIMIT_PER_SECOND, TENCENT_RATE_LIMIT_MAX_WAIT_MS and TENCENT_RATE_LIMIT_GUARD_MS; `maxBatchItems` answers the figure this service uses), counting every call the operation’s earlier mutation fields made. An id of the wrong length gives that item `ValidationError`.',
+    }),
+  }),
+});
+
+batchMutation('channelCancelMultiFlowSignQRCodes', {
+  action: ChannelCancelMultiFlowSignQRCode,
+  description:
+    'Cancels many multi-flow signing QR codes of one agent at once: each id is one `ChannelCancelMultiFlowSignQRCode` call, all sent concurrently within the call budget, and each answers its own `ChannelCancelMultiFlowSignQRCodeResult`, in the order of the ids. Beyond Tencent’s API, which cancels one code per call.',
+  input: ChannelCancelMultiFlowSignQRCodesInput,
+  itemResult: ChannelCancelMultiFlowSignQRCodeResult,
+  resolve: channelCancelMultiFlowSignQRCodes,
 });

@@ -16,6 +16,12 @@ builder.queryType({
       extensions: PREFIXED_ROOT_FIELD,
       resolve: (_root, _args, ctx) => ctx.mode,
     }),
+    maxBatchItems: t.int({
+      extensions: PREFIXED_ROOT_FIELD,
+      description:
+        'The most items a batch mutation (e.g. `channelCancelMultiFlowSignQRCodes`) takes, and the most Tencent calls one operation makes: as many as the call budget can start within its longest wait. Split longer lists into batches of this size.',
+      resolve: (_root, _args, ctx) => ctx.maxBatchItems,
+    }),
   }),
 });
 

@@ -39,7 +39,10 @@ import { languageFor } from '../tencent/language.js';
 export const GRAPHQL_PATH = '/graphql';
 
 /** The parts of the configuration the app itself reads. */
-export type AppConfig = Pick<Config, 'defaults' | 'language' | 'auth' | 'browser' | 'protection' | 'federation'>;
+export type AppConfig = Pick<
+  Config,
+  'defaults' | 'maxBatchItems' | 'language' | 'auth' | 'browser' | 'protection' | 'federation'
+>;
 
 export interface AppOptions {
   config: AppConfig;
@@ -93,6 +96,7 @@ export function createApp(options: AppOptions): YogaApp {
     context: (initial) => ({
       tencent,
       defaults: config.defaults,
+      maxBatchItems: config.maxBatchItems,
       mode,
       language: languageFor(initial.request.headers.get('accept-language')) ?? config.language,
       signal: initial.request.signal,

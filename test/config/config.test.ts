@@ -39,6 +39,8 @@ describe('loadConfig', () => {
         breakerCooldownMs: 10_000,
         breakerSlowCallMs: 3_000,
       },
+      // 20/s paced 51.25 ms apart (guard 25 ms): 98 calls start within the 5,000 ms wait.
+      maxBatchItems: 98,
       redisUrl: undefined,
       idempotencyTtlSeconds: 86_400,
       idempotencyMaxRecords: 100_000,
@@ -327,5 +329,20 @@ describe('npm start', () => {
     await expect(failure).rejects.toMatchObject({ code: 1 });
     const { stderr } = (await failure.catch((e: { stderr: string }) => e)) as { stderr: string };
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Refusing to start: NODE_ENV=production/)]);
+  });
+});
+
+describe('maxBatchItems', () => {
+  it.each([
+    [{ TENCENT_RATE_LIMIT_MAX_WAIT_MS: '0' }, 1],
+    [{ TENCENT_RATE_LIMIT_MAX_WAIT_MS: '1000', TENCENT_RATE_LIMIT_GUARD_MS: '0' }, 21],
+    [{ TENCENT_RATE_LIMIT_MAX_WAIT_MS: '2500', TENCENT_RATE_LIMIT_GUARD_MS: '150' }, 44],
+    [{ TENCENT_RATE_LIMIT_PER_SECOND: '0' }, 100],
+    [
+      { TENCENT_RATE_LIMIT_PER_SECOND: '10000', TENCENT_TIMEOUT_MS: '60000', TENCENT_RATE_LIMIT_MAX_WAIT_MS: '50000' },
+      1000,
+    ],
+  ])('follows the call budget: %o → %i', (env, items) => {
+    expect(loadConfig(env, EMPTY_HOME).maxBatchItems).toBe(items);
   });
 });

@@ -153,7 +153,12 @@ describe('request structure', () => {
     await error(cancelQr({ Agent: agent }));
     await error(cancelQr({ Agent: agent }, { headers: { 'x-tc-action': null } }));
     expect(emulator.current.calls.slice(before)).toEqual([
-      { action: 'ChannelCancelMultiFlowSignQRCode', code: 'MissingParameter', at: expect.any(Number) },
+      {
+        action: 'ChannelCancelMultiFlowSignQRCode',
+        code: 'MissingParameter',
+        receivedAt: expect.any(Number),
+        at: expect.any(Number),
+      },
     ]);
   });
 });

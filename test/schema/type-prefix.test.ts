@@ -19,10 +19,11 @@ describe('typePrefix', () => {
         .sort(),
     ).toEqual(ownTypes(schema).sort());
     expect(ownTypes(prefixed).every((name) => name.startsWith('Esign'))).toBe(true);
-    expect(Object.keys(prefixed.getQueryType()!.getFields())).toEqual(['esignMode']);
+    expect(Object.keys(prefixed.getQueryType()!.getFields())).toEqual(['esignMode', 'esignMaxBatchItems']);
     expect(Object.keys(prefixed.getMutationType()!.getFields()).sort()).toEqual([
       'cancelUserAutoSignEnableUrl',
       'channelCancelMultiFlowSignQRCode',
+      'channelCancelMultiFlowSignQRCodes',
       'esignResetSandbox',
     ]);
   });

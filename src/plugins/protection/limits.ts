@@ -1,9 +1,9 @@
 /**
  * Document limits (graphql-armor): how many aliases, how deep, how many
  * tokens and directives one operation may have. Each root mutation field is
- * a call to Tencent, so the alias limit is what stops one document from
- * cancelling a hundred things at once; the others bound parsing and
- * validation work.
+ * a call to Tencent, or a batch of them; the alias limit bounds the fields,
+ * and the batch resolver bounds the calls of one operation together
+ * (`maxBatchItems`). The others bound parsing and validation work.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
