@@ -3,8 +3,8 @@
  * was observed. With `ATTACK_TABLE=<file>` the table (attack → expected → observed, with a count) is written there:
  * `ATTACK_TABLE=attacks.md npx vitest run test/security`.
  */
-import { writeFileSync } from 'node:fs';
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { cell, resultTable } from '../support/result-table.js';
 
 export interface Attack {
   /** What the attacker tries. */
@@ -15,48 +15,21 @@ export interface Attack {
   run: () => Promise<string>;
 }
 
-interface Row {
-  group: string;
-  attack: string;
-  expected: string;
-  observed: string;
-  held: boolean;
-}
-
-const rows: Row[] = [];
+const record = resultTable<{ group: string } & Omit<Attack, 'run'>, string>({
+  variable: 'ATTACK_TABLE',
+  noun: 'attacks',
+  columns: ['group', 'attack', 'expected', 'observed'],
+  cells: (row, outcome) => [
+    row.group,
+    cell(row.attack),
+    cell(row.expected),
+    cell(outcome.held ? outcome.value : outcome.failure),
+  ],
+});
 
 /** One `describe` of attacks, one test each. */
 export function attacks(group: string, list: Attack[]): void {
   describe(group, () => {
-    it.each(list)('$attack → $expected', async ({ attack, expected, run }) => {
-      const row: Row = { group, attack, expected, observed: 'not run', held: false };
-      rows.push(row);
-      try {
-        row.observed = await run();
-        row.held = true;
-      } catch (error) {
-        row.observed = `did not hold: ${(error as Error).message.split('\n')[0]}`;
-        throw error;
-      }
-    });
+    it.each(list)('$attack → $expected', ({ attack, expected, run }) => record({ group, attack, expected }, run));
   });
 }
-
-const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-
-afterAll(() => {
-  const file = process.env.ATTACK_TABLE;
-  if (!file) return;
-  const held = rows.filter((row) => row.held).length;
-  const lines = [
-    '| # | group | attack | expected | observed |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (row, i) => `| ${i + 1} | ${row.group} | ${cell(row.attack)} | ${cell(row.expected)} | ${cell(row.observed)} |`,
-    ),
-    '',
-    `${rows.length} attacks, ${held} held.`,
-    '',
-  ];
-  writeFileSync(file, lines.join('\n'));
-});
