@@ -2,25 +2,26 @@
  * The fault suite: real processes (the compiled service, a misbehaving upstream or the emulator, redis-server)
  * driven into each fault docs/reliability.md makes a promise about, asserting what every caller was answered and
  * what reached the upstream. Each test is a row of the table `FAULT_TABLE=faults.md npx vitest run test/faults`
- * writes. (A replica killed outright, with idempotency keys, is not covered here.)
+ * writes. (A replica killed outright with idempotency keys in flight: test/plugins/idempotency/replicas.test.ts.)
  */
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { ServiceProcess } from '../support/process.js';
 import { type RedisServer, redisAvailable, startRedis } from '../support/redis.js';
-import { type Answer, burst, type Figures, figures as tally, steady } from './callers.js';
+import { type Answer, burst, type Figures, steady, figures as tally } from './callers.js';
 import {
   type EmulatorProcess,
   type LogLine,
+  logLines,
+  longestOperationMs,
+  readiness,
   spawnEmulator,
   spawnLayer,
   spawnUpstream,
   type UpstreamArrival,
   type UpstreamProcess,
-  logLines,
-  longestOperationMs,
-  readiness,
   untilLogLine,
+  useLayerAgainstUpstream,
 } from './processes.js';
 import { fault } from './table.js';
 
@@ -54,27 +55,21 @@ function expectEachArrivedOnce(answers: readonly Answer[], arrivals: readonly Up
 
 describe('a misbehaving upstream', () => {
   const TIMEOUT_MS = 1_500;
-  let upstream: UpstreamProcess;
-  let layer: ServiceProcess;
-  beforeAll(async () => {
-    upstream = await spawnUpstream({ kind: 'answer' });
-    layer = await spawnLayer(upstream.url, {
+  const running = useLayerAgainstUpstream(
+    {
       TENCENT_TIMEOUT_MS: String(TIMEOUT_MS),
       TENCENT_RATE_LIMIT_MAX_WAIT_MS: '500',
       // The budget and the breaker have rows of their own: here they stay out of the way.
       TENCENT_RATE_LIMIT_PER_SECOND: '100',
       TENCENT_BREAKER_FAILURES: '1000',
-    });
+    },
     // A fresh process's first requests load and compile code paths: that is not what the rows measure.
-    await burst(layer.url, 8);
-  });
-  afterAll(async () => {
-    await layer?.stop();
-    await upstream?.stop();
-  });
+    (layer) => burst(layer.url, 8),
+  );
 
   /** `count` callers at once against the upstream behaving as `behaviour`; what they got and what arrived. */
   async function drive(behaviour: Parameters<UpstreamProcess['behave']>[0], count: number) {
+    const { upstream, layer } = running();
     await upstream.behave(behaviour);
     const before = (await upstream.arrivals()).length;
     const since = Date.now();
@@ -92,7 +87,7 @@ describe('a misbehaving upstream', () => {
     }
     // Written, so never repeated: a retry could cancel twice what may have been cancelled.
     expectEachArrivedOnce(answers, arrivals);
-    return { answers, arrivals, figures: measured([layer], since, answers, arrivals, TIMEOUT_MS, notes) };
+    return { answers, arrivals, figures: measured([running().layer], since, answers, arrivals, TIMEOUT_MS, notes) };
   }
 
   fault(
@@ -117,7 +112,7 @@ describe('a misbehaving upstream', () => {
         expect(answer.ms).toBeGreaterThanOrEqual(800);
       }
       expectEachArrivedOnce(answers, arrivals);
-      return measured([layer], since, answers, arrivals, TIMEOUT_MS, 'each call sent once');
+      return measured([running().layer], since, answers, arrivals, TIMEOUT_MS, 'each call sent once');
     },
   );
 
@@ -173,35 +168,31 @@ describe('circuit breaker against a hanging upstream', () => {
   const COOLDOWN_MS = 2_000;
   const TIMEOUT_MS = 1_500;
   const EVERY_MS = 50;
-  let upstream: UpstreamProcess;
-  let layer: ServiceProcess;
-  beforeAll(async () => {
-    upstream = await spawnUpstream({ kind: 'answer' });
-    layer = await spawnLayer(upstream.url, {
+  const running = useLayerAgainstUpstream(
+    {
       TENCENT_TIMEOUT_MS: String(TIMEOUT_MS),
       TENCENT_RATE_LIMIT_MAX_WAIT_MS: '500',
       TENCENT_RATE_LIMIT_PER_SECOND: '100',
       TENCENT_BREAKER_FAILURES: String(FAILURES),
       TENCENT_BREAKER_SLOW_CALL_MS: String(SLOW_CALL_MS),
       TENCENT_BREAKER_COOLDOWN_MS: String(COOLDOWN_MS),
-    });
+    },
     // Warm-up: on a cold process the first calls can take longer than the slow-call threshold and open the
     // breaker; if they did, it is closed again (by a probe) before the row starts.
-    await burst(layer.url, 4);
-    if ((await readiness(layer)).breakers.essbasic !== 'closed') {
-      const closed = untilLogLine(layer, (line) => line.msg === 'circuit breaker closed');
-      await steady([layer.url], 100, 100, closed).answers;
-    }
-  });
-  afterAll(async () => {
-    await layer?.stop();
-    await upstream?.stop();
-  });
+    async (layer) => {
+      await burst(layer.url, 4);
+      if ((await readiness(layer)).breakers.essbasic !== 'closed') {
+        const closed = untilLogLine(layer, (line) => line.msg === 'circuit breaker closed');
+        await steady([layer.url], 100, 100, closed).answers;
+      }
+    },
+  );
 
   fault(
     `breaker (${FAILURES} failures, slow call ${SLOW_CALL_MS} ms, cool-down ${COOLDOWN_MS} ms), a caller every ${EVERY_MS} ms`,
     'opens on calls in flight (before any times out); refuses at once, nothing sent, for the cool-down ±10 %; one probe closes it',
     async () => {
+      const { upstream, layer } = running();
       const from = (await upstream.arrivals()).length;
       await upstream.behave({ kind: 'hang' });
       const since = Date.now();

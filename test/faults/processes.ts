@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { apiKeyDigest } from '../../src/plugins/auth/api-keys.js';
 import { compiled } from '../support/build.js';
 import { TEST_CREDENTIALS } from '../support/emulator.js';
+import { useStarted } from '../support/lifecycle.js';
 import { type ServiceProcess, spawnService } from '../support/process.js';
 import { PRODUCTION_API_KEY } from '../support/service.js';
 
@@ -150,6 +151,29 @@ export const CALLER_HEADERS = { 'x-api-key': PRODUCTION_API_KEY };
 export function spawnLayer(upstreamUrl: string, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
   const apiKeys = [{ name: 'fault-suite', sha256: apiKeyDigest(PRODUCTION_API_KEY), unrestricted: true }];
   return spawnService({ url: upstreamUrl }, { NODE_ENV: 'production', AUTH_API_KEYS: JSON.stringify(apiKeys), ...env });
+}
+
+/**
+ * An upstream answering at first and the layer in front of it, for the enclosing `describe`: started (then
+ * `warmUp(layer)`) before its tests and stopped after them.
+ */
+export function useLayerAgainstUpstream(
+  env: NodeJS.ProcessEnv,
+  warmUp: (layer: ServiceProcess) => Promise<unknown>,
+): () => { upstream: UpstreamProcess; layer: ServiceProcess } {
+  return useStarted(
+    'upstream and layer',
+    async () => {
+      const upstream = await spawnUpstream({ kind: 'answer' });
+      const layer = await spawnLayer(upstream.url, env);
+      await warmUp(layer);
+      return { upstream, layer };
+    },
+    async ({ upstream, layer }) => {
+      await layer.stop();
+      await upstream.stop();
+    },
+  );
 }
 
 export interface LogLine {
