@@ -376,12 +376,14 @@ export class RedisWindowStore implements WindowStore {
     });
   }
 
+  /** Runs `change` at `time` on the clock, never before: a timer may fire early (libuv measures from a stale loop time). */
   private at(time: number, change: () => void): void {
     this.clock.clearTimeout(this.modeTimer);
     this.modeTimer = this.clock.setTimeout(
       () => {
         this.modeTimer = undefined;
-        change();
+        if (this.clock.now() < time) this.at(time, change);
+        else change();
       },
       Math.max(0, time - this.clock.now()),
     );
