@@ -67,8 +67,9 @@ describe('a burst of 200 cancels', () => {
       // The wait promised is the longest wait: never past the 2 s it may wait (a little slack for this machine).
       expect(ms).toBeLessThan(2_500);
     }
-    // What clearly could not start in time is refused at once, not after waiting for nothing.
-    expect(refusals.filter(({ ms }) => ms < 1_000).length).toBeGreaterThanOrEqual(refusals.length * 0.8);
+    // What clearly could not start in time is refused at once, not after waiting for nothing: a refusal that waited
+    // comes at the 2 s it may wait or later, so 1.5 s tells the two apart with room for a loaded machine.
+    expect(refusals.filter(({ ms }) => ms < 1_500).length).toBeGreaterThanOrEqual(refusals.length * 0.8);
   });
 });
 
