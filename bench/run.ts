@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad } from './load.js';
 import { type Measurement, measure } from './measure.js';
 import { type LayerProcess, spawnLayer } from './layer-process.js';
@@ -115,24 +116,37 @@ async function throughputFigures(
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-/** Starts the layer `times` times: the median time to a ready `/ready`, and the median RSS after a few idle seconds. */
+/** How long a started layer idles before its idle RSS is read: V8's memory reducer gives back start-up's heap first. */
+const IDLE_SETTLE_MS = 30_000;
+
+/**
+ * Starts the layer `times` times, one after another: the median time to a ready `/ready`, the median RSS 3 s after
+ * it (just started), and the median RSS once each has idled `IDLE_SETTLE_MS` (idle). The started ones idle while
+ * the next starts, so the settling costs the run one wait, not one per start.
+ */
 async function measureStarts(
   upstream: ChildServer,
   times: number,
-): Promise<{ startToReadyMs: number; idleRssBytes: number }> {
-  const starts: number[] = [];
-  const idle: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const layer = await spawnLayer(upstream.url);
-    starts.push(layer.startToReadyMs);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    idle.push((await layer.usage()).rssBytes);
-    await layer.stop();
+): Promise<{ startToReadyMs: number; startedRssBytes: number; idleRssBytes: number }> {
+  const layers: { layer: LayerProcess; readyAt: number }[] = [];
+  const started: number[] = [];
+  try {
+    for (let i = 0; i < times; i++) {
+      const layer = await spawnLayer(upstream.url);
+      layers.push({ layer, readyAt: performance.now() });
+      await sleep(3_000);
+      started.push((await layer.usage()).rssBytes);
+    }
+    await sleep(Math.max(0, layers.at(-1)!.readyAt + IDLE_SETTLE_MS - performance.now()));
+    const idle = await Promise.all(layers.map(async ({ layer }) => (await layer.usage()).rssBytes));
+    const starts = layers.map(({ layer }) => layer.startToReadyMs);
+    console.log(`  start to ready: ${starts.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    console.log(`  RSS 3 s after ready: ${started.map(megabytes).join(', ')}`);
+    console.log(`  idle RSS after ${IDLE_SETTLE_MS / 1000} s: ${idle.map(megabytes).join(', ')}`);
+    return { startToReadyMs: median(starts), startedRssBytes: median(started), idleRssBytes: median(idle) };
+  } finally {
+    await Promise.all(layers.map(({ layer }) => layer.stop()));
   }
-  console.log(
-    `  start to ready: ${starts.map((ms) => ms.toFixed(0)).join(', ')} ms; idle RSS: ${idle.map(megabytes).join(', ')}`,
-  );
-  return { startToReadyMs: median(starts), idleRssBytes: median(idle) };
 }
 
 /** The latency each of the layer and the limit gives at an open-loop rate, alternating twice. */

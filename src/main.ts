@@ -1,6 +1,9 @@
 /** `npm start`: the GraphQL service, in sandbox mode when no Tencent credentials are configured. */
 import { type Config, ConfigError, loadConfig } from './config/index.js';
+import { tuneHeap } from './server/heap.js';
 import { type RunningService, startService } from './server/service.js';
+
+tuneHeap();
 
 /** A configuration the service cannot start with: one line naming the variable, and exit 1. */
 function refuse(error: unknown): never {
