@@ -12,9 +12,6 @@ export default defineConfig({
     // Files share their worker's modules instead of importing yoga, Pothos and the schema afresh each: on two cores
     // that import time was about a third of the run. No test relies on module state of its own.
     isolate: false,
-    // Two files at once even on two cores (vitest's default there is one): most files wait on timers, Redis and
-    // child processes rather than compute, and two at once halve the run.
-    maxWorkers: 2,
     testTimeout: 20_000,
   },
 });
